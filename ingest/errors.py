@@ -1,0 +1,30 @@
+"""Domain exceptions. Library code raises these; the CLI and UI translate them once."""
+
+
+class PolicyQAError(Exception):
+    """Base class: the message says what went wrong, with which file or value, and what to do."""
+
+
+class SkippedFile(PolicyQAError):
+    """A file that cannot be ingested. The batch goes on without it."""
+
+    def __init__(self, path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{getattr(path, 'name', path)}: {reason}")
+
+
+class IndexMismatch(PolicyQAError):
+    """The index was built with another embedding model or chunker than the settings ask for."""
+
+
+class IndexMissing(PolicyQAError):
+    """No index in the data folder yet."""
+
+
+class ModelUnavailable(PolicyQAError):
+    """The embedding model cannot be loaded (not prepared, or not present offline)."""
+
+
+class InvalidSetting(PolicyQAError):
+    """A setting has a value that cannot work."""

@@ -1,0 +1,91 @@
+"""Small immutable records that flow from ingest to retrieval and answers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, asdict
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    doc_number: str | None  # 文号, e.g. 川办发〔2022〕67号
+    issuer: str | None
+    date: str | None  # ISO yyyy-mm-dd
+    status: str  # "final" | "draft"
+    level: str | None  # "province" | "city" | "county"
+    addressees: tuple[str, ...]
+    source: str  # file name as ingested
+    content_hash: str
+    pages: int | None = None  # PDFs only
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def label(self) -> str:
+        """Title, 文号 and draft mark as a person reads them in a citation."""
+        label = f"《{self.title}》"
+        if self.doc_number:
+            label += f"（{self.doc_number}）"
+        if self.is_draft:
+            label += "【征求意见稿】"
+        return label
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Document":
+        return cls(**{**raw, "addressees": tuple(raw.get("addressees", ()))})
+
+
+@dataclass(frozen=True)
+class Clause:
+    path: str  # e.g. 三、（一） / 专栏 1 / 附件 2 备注
+    heading: str
+    text: str  # normalized text, the source of every quote
+    page_start: int | None = None
+    page_end: int | None = None
+    units: tuple[str, ...] = ()  # responsible units, as listed
+    lead_unit: str | None = None  # set only where the document defines a lead rule
+    standing_rule: str | None = None  # a document-wide duty attached to the clauses it covers
+    kind: str = "clause"  # clause | box | annex | note | preamble
+
+    @property
+    def pages(self) -> str:
+        if self.page_start is None:
+            return ""
+        if self.page_end in (None, self.page_start):
+            return f"第{self.page_start}页"
+        return f"第{self.page_start}–{self.page_end}页"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Clause":
+        return cls(**{**raw, "units": tuple(raw.get("units", ()))})
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: Document
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    clause_path: str
+    part: int
+    text: str  # the clause text (or part of it) shown and quoted
+    embed_text: str  # title + clause path + text, what is embedded and keyword-indexed
+    metadata: dict = field(default_factory=dict)  # flat: str/int/float/bool only
+
+    @staticmethod
+    def make_id(doc_id: str, clause_path: str, part: int) -> str:
+        return hashlib.sha1(f"{doc_id}|{clause_path}|{part}".encode("utf-8")).hexdigest()[:24]
