@@ -1,0 +1,1 @@
+"""Offline evaluation: the question set, metrics, the runner and its report."""

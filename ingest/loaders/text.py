@@ -1,0 +1,50 @@
+"""Plain text and Markdown: UTF-8 (with or without BOM) or GB18030/GBK, detected."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.errors import SkippedFile
+
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\s·—…“”‘’]")
+
+
+def _plausible_share(text: str) -> float:
+    sample = text[:20000]
+    return len(_PLAUSIBLE.findall(sample)) / max(len(sample), 1)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """Decode bytes as UTF-8 or GB18030; refuse binary data and text no encoding explains."""
+    if b"\x00" in raw[:8192]:
+        raise SkippedFile(name, "binary data, not text (NUL bytes): export it as TXT, DOCX or PDF")
+    controls = sum(1 for b in raw[:8192] if b < 32 and b not in (9, 10, 12, 13))
+    if controls > 0.02 * min(len(raw), 8192):
+        raise SkippedFile(name, "binary data, not text (control bytes): export it as TXT, DOCX or PDF")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_share(text) >= 0.9:
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is not None and _plausible_share(str(best)) >= 0.9:
+        return str(best)
+    raise SkippedFile(name, "undecodable text: not UTF-8 or GBK/GB18030; re-save it as UTF-8")
+
+
+def load_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SkippedFile(path, f"cannot be read ({error.strerror})") from error
+    text = decode_text(raw, path.name)
+    if not text.strip():
+        raise SkippedFile(path, "empty file (only whitespace)")
+    return text

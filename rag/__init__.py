@@ -1,0 +1,1 @@
+"""Answering: hybrid retrieval, answer composition with clause citations, the optional LLM."""

@@ -1,0 +1,79 @@
+"""Small real inputs made on the fly: PDFs (with a Chinese font), DOCX files, GBK text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+FONT_CANDIDATES = [
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+]
+
+
+def corpus_file(prefix: str) -> Path:
+    """A corpus document by the start of its file name (names are for people, not for ingest)."""
+    return next(p for p in CORPUS.iterdir() if p.name.startswith(prefix))
+
+
+def make_pdf(path: Path, pages: list[str], password: str | None = None) -> Path:
+    from fpdf import FPDF
+
+    font = next((f for f in FONT_CANDIDATES if f.exists()), None)
+    if font is None:
+        raise RuntimeError("no Chinese font: run scripts/test.sh, which installs fonts-wqy-microhei")
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(font))
+    pdf.set_font("cjk", size=11)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 7, text)
+    if password is not None:  # "" makes an owner-only lock that anyone may open
+        from fpdf.enums import EncryptionMethod
+
+        pdf.set_encryption(owner_password=password + "-owner", user_password=password,
+                           encryption_method=EncryptionMethod.AES_128)
+    pdf.output(str(path))
+    return path
+
+
+def make_scanned_pdf(path: Path, pages: int = 2) -> Path:
+    """A PDF with drawings but no text layer, like a scan."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.rect(20, 20, 100, 60, style="F")
+    pdf.output(str(path))
+    return path
+
+
+def make_docx(path: Path, paragraphs: list[str], table: list[list[str]] | None = None) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    document.save(str(path))
+    return path
+
+
+SAMPLE_NOTICE = """达州市人民政府办公室
+关于印发达州市测试产业发展工作方案的通知
+达市府办发〔2024〕9号
+各县（市、区）人民政府，市级有关部门（单位）：
+《达州市测试产业发展工作方案》已经市政府同意，现印发给你们，请认真组织实施。
+达州市人民政府办公室
+2024年3月8日
+一、总体要求
+到2026年，全市测试产业规模达到50亿元。
+二、重点任务
+（一）培育无人机测试基地。支持宣汉县建设无人机飞行测试场，引进整机企业3家。（责任单位：市经信局、市科技局、宣汉县人民政府。列首位的为牵头部门）
+（二）发展预制菜检测服务。在达川区布局预制菜检测中心。（责任单位：市市场监管局、达川区人民政府）
+"""

@@ -1,0 +1,136 @@
+"""The `policyqa` command. Library errors are translated here, once, into one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ingest.errors import PolicyQAError
+from ingest.settings import Settings
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(soft_wrap=True)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return Settings(**overrides)
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from ingest.embedding import prepare_model
+
+    settings = _settings(args)
+    location = prepare_model(settings)
+    print(f"embedding model ready: {location}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from ingest.embedding import Embedder
+    from ingest.index import PolicyIndex
+    from ingest.pipeline import ingest
+
+    settings = _settings(args)
+    console = _console()
+    paths = [Path(p) for p in (args.paths or ["corpus"])]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise PolicyQAError(f"{missing[0]} does not exist: give a file or folder to ingest")
+    embedder = Embedder(settings)
+    index = PolicyIndex(settings, create=True, chroma_url=args.chroma_url)
+    report = ingest(paths, settings, index, embedder, prune=args.prune, show_bar=True)
+
+    table = Table(title=f"入库结果（{report.seconds:.1f} 秒，索引共 {report.total_chunks} 块）")
+    for column in ("文件", "状态", "标题", "条款", "块", "原因"):
+        table.add_column(column)
+    labels = {"added": "新增", "updated": "更新", "unchanged": "未变", "skipped": "跳过", "removed": "移除"}
+    for outcome in report.outcomes:
+        table.add_row(outcome.name, labels[outcome.status], outcome.title, str(outcome.clauses or ""),
+                      str(outcome.chunks or ""), outcome.reason)
+    console.print(table)
+    rate = report.chunks_written / report.seconds if report.seconds else 0.0
+    console.print(
+        f"新增 {report.count('added')}，更新 {report.count('updated')}，未变 {report.count('unchanged')}，"
+        f"跳过 {report.count('skipped')}，移除 {report.count('removed')}；写入 {report.chunks_written} 块"
+        f"（{rate:.1f} 块/秒）。数据目录：{settings.data_dir}"
+    )
+    for skipped in report.skipped:
+        print(f"skipped {skipped.name}: {skipped.reason}", file=sys.stderr)
+    return 1 if report.nothing_ingested else 0
+
+
+def format_clause_hit(hit) -> str:
+    document, clause = hit.document, hit.clause
+    lines = [f"{document.label} {clause.path}" + (f"（{clause.pages}）" if clause.pages else "")]
+    if document.issuer or document.date:
+        lines.append(f"发文：{document.issuer or '—'}  日期：{document.date or '—'}")
+    lines.append(clause.text)
+    if clause.units:
+        lead = f"（牵头：{clause.lead_unit}）" if clause.lead_unit else "（文件未规定牵头单位）"
+        lines.append("责任单位：" + "、".join(clause.units) + lead)
+    if clause.standing_rule:
+        lines.append(f"通用要求：{clause.standing_rule}")
+    if hit.children:
+        lines.append("下设条款：" + "；".join(f"{c.path} {c.heading}" for c in hit.children))
+    return "\n".join(lines)
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    from ingest.index import PolicyIndex
+    from rag.lookup import lookup
+
+    settings = _settings(args)
+    index = PolicyIndex(settings, chroma_url=args.chroma_url)
+    result = lookup(index, args.citation)
+    if result.message:
+        print(result.message)
+    for number, hit in enumerate(result.hits, start=1):
+        if len(result.hits) > 1:
+            print(f"\n[{number}]")
+        print(format_clause_hit(hit))
+    return 0 if result.exact else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyqa", description="政策文件条款级问答（离线）")
+    parser.add_argument("--data-dir", help="index folder (default .policyqa, or POLICYQA_DATA_DIR)")
+    parser.add_argument("--chroma-url", help="use a `chroma run` server, e.g. http://127.0.0.1:8000")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    prepare = commands.add_parser("prepare", help="convert the bundled embedding model (run once at set-up)")
+    prepare.set_defaults(run=cmd_prepare)
+
+    ingest = commands.add_parser("ingest", help="ingest files or folders (default: corpus/)")
+    ingest.add_argument("paths", nargs="*")
+    ingest.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    ingest.set_defaults(run=cmd_ingest)
+
+    lookup = commands.add_parser("lookup", help="show a clause by 文号 or title and clause path")
+    lookup.add_argument("citation")
+    lookup.set_defaults(run=cmd_lookup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PolicyQAError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
