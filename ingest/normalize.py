@@ -86,6 +86,7 @@ def fix_spacing(line: str) -> str:
     line = re.sub(rf"(?<=[A-Za-z])[ \t]+(?=[{_CJK}])", "", line)
     line = re.sub(rf"(?<=[{_CJK}])[ \t]+(?=[A-Za-z])", "", line)
     line = re.sub(r"(?<=\d)[ \t]+(?=\d{3}号)", "", line)
+    line = re.sub(rf"(?<=[{_CJK}”])[ \t]*([+＋])[ \t]*(?=[{_CJK}“])", r"\1", line)
     return re.sub(r"[ \t]{2,}", " ", line)
 
 

@@ -52,3 +52,7 @@ def test_pages_are_kept_for_paged_sources():
 
 def test_matching_form_unifies_brackets_and_spaces():
     assert normalize_for_matching("川办发[2022]67号 (七)") == "川办发〔2022〕67号（七）"
+
+
+def test_spaces_around_plus_between_chinese_words():
+    assert clean_line("实施 “链长 ＋链主”双链式推进机制") == "实施“链长+链主”双链式推进机制"
