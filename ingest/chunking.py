@@ -6,7 +6,7 @@ import re
 
 from ingest.models import Chunk, Clause, ParsedDocument
 
-CHUNKER_VERSION = "clause-v1"
+CHUNKER_VERSION = "clause-v2"
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’）]*|\n|$)")
 
 
@@ -86,7 +86,8 @@ def chunk_document(parsed: ParsedDocument, max_chars: int) -> list[Chunk]:
     for clause in parsed.clauses:
         if _is_bare_heading(clause) or clause.kind == "endmatter":
             continue  # a heading alone answers nothing; lookup still finds it in the clause table
-        pieces = _pieces(clause.text, max_chars)
+        # Tables and lists in boxes and annexes are cut finer, so a row is not drowned by its neighbours.
+        pieces = _pieces(clause.text, max_chars // 2 if clause.kind in ("box", "annex") else max_chars)
         for part, piece in enumerate(pieces):
             context = " ".join(x for x in (trails.get(clause.path), clause.heading) if x)
             embed_text = f"{document.title} {clause.path} {context}\n{piece}"

@@ -101,3 +101,7 @@ class KeywordIndex:
 
     def search_bigrams(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         return self._bigrams.rank(bigram_tokens(query), allowed, k)
+
+    def vocabulary(self) -> set[str]:
+        """Every jieba word in the indexed chunks."""
+        return {token for tokens in self._words.tokens for token in tokens}

@@ -119,17 +119,24 @@ def _segment_boundary(path: str, suffix: str) -> bool:
     return not before or before.endswith(("、", "）", ".", "章", "节", "条"))
 
 
-def lookup(catalog: CatalogView, query: str, limit: int = 5) -> LookupResult:
+_ASKING = re.compile(r"讲的是什么|讲了什么|说的是什么|是什么内容|什么内容|规定了什么|写了什么|的内容|是什么|内容|讲什么|说什么|呢|吗|[？?。！]")
+
+
+def lookup(catalog: CatalogView, query: str, limit: int = 5, named: list[Document] | None = None) -> LookupResult:
+    """`named`: documents the caller already recognised in the query (by nickname, say)."""
     result = LookupResult(query=query)
     doc_text, path_expr = split_citation(query)
+    doc_text = _ASKING.sub("", doc_text)
     all_documents = catalog.documents()
     if not all_documents:
         result.message = "索引中还没有文件：请先运行 `policyqa ingest corpus/`。"
         return result
-    named = match_documents(all_documents, doc_text) if doc_text.strip() else []
+    matched = match_documents(all_documents, doc_text) if doc_text.strip() else []
     if named:
-        best = named[0][0]
-        result.documents = [d for s, d in named if s >= best - 1e-9]
+        result.documents = list(named)
+    elif matched:
+        best = matched[0][0]
+        result.documents = [d for s, d in matched if s >= best - 1e-9]
     if doc_text.strip() and len(re.sub(r"[^\u4e00-\u9fff\w]", "", doc_text)) >= 2 and not result.documents:
         nearest = sorted(all_documents, key=lambda d: -title_similarity(doc_text, d.title))[:3]
         result.documents = nearest

@@ -5,5 +5,4 @@ if ! fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk" && [ ! -f /usr/share/fonts/
   echo "== installing a Chinese font for test PDFs (Debian fonts-wqy-microhei)"
   apt-get update -qq >/dev/null && apt-get install -y -qq fonts-wqy-microhei >/dev/null
 fi
-policyqa prepare
 python -m pytest "$@"

@@ -100,6 +100,67 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return 0 if result.exact else 1
 
 
+def _assistant(args: argparse.Namespace):
+    from ingest.index import PolicyIndex
+    from rag.assistant import Assistant
+    from rag.llm import llm_from_settings
+
+    settings = _settings(args)
+    return Assistant(settings, index=PolicyIndex(settings, chroma_url=args.chroma_url), llm=llm_from_settings(settings))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    import json
+
+    assistant = _assistant(args)
+    if args.jsonl:
+        for number, line in enumerate(sys.stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                question_id, question = request.get("id", number), request["question"]
+            except (ValueError, KeyError, AttributeError):
+                print(json.dumps({"id": number, "error": "not a JSON object with a 'question'"}, ensure_ascii=False))
+                continue
+            answer, _ = assistant.ask(str(question))
+            print(json.dumps(answer.to_json(question_id), ensure_ascii=False), flush=True)
+        return 0
+    if not args.question:
+        raise PolicyQAError("give a question, e.g. policyqa ask \"百日攻坚第三季什么时候结束？\", or use --jsonl")
+    answer, _ = assistant.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(answer.render())
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from eval.dataset import DEFAULT_QUESTIONS, load_questions
+    from eval.report import terminal_table, write
+    from eval.runner import evaluate
+
+    questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
+    if args.split:
+        questions = [q for q in questions if q.split == args.split]
+    assistant = _assistant(args)
+    bar = tqdm(total=len(questions), desc="评测", unit="题", file=sys.stderr)
+    report = evaluate(assistant, questions, baselines=not args.no_baselines,
+                      progress=lambda done, total: bar.update(1))
+    bar.close()
+    regressed = write(report, Path(args.out))
+    console = _console()
+    console.print(terminal_table(report))
+    console.print(f"未通过：{'、'.join(report['failed']) or '无'}")
+    if regressed:
+        console.print(f"相比上次退步：{'、'.join(regressed)}")
+    console.print(f"报告：{Path(args.out) / 'report.md'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="政策文件条款级问答（离线）")
     parser.add_argument("--data-dir", help="index folder (default .policyqa, or POLICYQA_DATA_DIR)")
@@ -117,6 +178,19 @@ def build_parser() -> argparse.ArgumentParser:
     lookup = commands.add_parser("lookup", help="show a clause by 文号 or title and clause path")
     lookup.add_argument("citation")
     lookup.set_defaults(run=cmd_lookup)
+
+    ask = commands.add_parser("ask", help="answer a question with clause citations")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true", help="one JSON object")
+    ask.add_argument("--jsonl", action="store_true", help='read {"id", "question"} lines on stdin, write one JSON line each')
+    ask.set_defaults(run=cmd_ask)
+
+    evaluate = commands.add_parser("eval", help="score answers, citations and refusals on the question set")
+    evaluate.add_argument("--questions", help="JSONL question file (default eval/questions.jsonl)")
+    evaluate.add_argument("--out", default="reports/eval", help="folder for report.json, report.md, accuracy.png")
+    evaluate.add_argument("--split", choices=["dev", "holdout"], help="only this part of the set")
+    evaluate.add_argument("--no-baselines", action="store_true", help="skip the BM25 and fixed-chunk baselines")
+    evaluate.set_defaults(run=cmd_eval)
     return parser
 
 
