@@ -14,10 +14,12 @@ METRICS = [
 ]
 
 
-def _fmt(value) -> str:
+def _fmt(value, key: str = "") -> str:
     if value is None:
         return "—"
-    if isinstance(value, float) and value <= 1.0:
+    if key.startswith("latency"):
+        return f"{value:.1f}"
+    if isinstance(value, float) and value <= 1.0 and not key.startswith("median"):
         return f"{value:.3f}"
     return f"{value:.0f}" if isinstance(value, float) else str(value)
 
@@ -33,7 +35,7 @@ def markdown(report: dict, regressions: list[str]) -> str:
     lines = ["# 评测报告", "", "| 系统 | " + " | ".join(label for _, label in METRICS) + " |",
              "|---" * (len(METRICS) + 1) + "|"]
     for name, metrics in summary_rows(report):
-        lines.append(f"| {name} | " + " | ".join(_fmt(metrics.get(key)) for key, _ in METRICS) + " |")
+        lines.append(f"| {name} | " + " | ".join(_fmt(metrics.get(key), key) for key, _ in METRICS) + " |")
     lines += ["", "## 分类准确率", "", "| 类别 | 本系统 | " + " | ".join(report["baselines"]) + " |",
               "|---" * (2 + len(report["baselines"])) + "|"]
     for category, metrics in report["system"]["categories"].items():
@@ -92,12 +94,14 @@ def write(report: dict, out: Path) -> list[str]:
 
 
 def terminal_table(report: dict):
+    """Metrics as rows, systems as columns: fits a terminal."""
     from rich.table import Table
 
+    rows = summary_rows(report)
     table = Table(title="评测结果")
-    table.add_column("系统")
-    for _, label in METRICS:
-        table.add_column(label, justify="right")
-    for name, metrics in summary_rows(report):
-        table.add_row(name, *(_fmt(metrics.get(key)) for key, _ in METRICS))
+    table.add_column("指标")
+    for name, _ in rows:
+        table.add_column(name, justify="right")
+    for key, label in METRICS:
+        table.add_row(label, *(_fmt(metrics.get(key), key) for _, metrics in rows))
     return table

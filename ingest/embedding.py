@@ -45,6 +45,24 @@ class Embedder:
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else ("document" if "document" in prompts else None)
         self.dimension = int(self._model.get_embedding_dimension())
+        self._direct = self._direct_encoder()
+
+    def _direct_encoder(self):
+        """(tokenizer, encoder) when the model is a plain mean-pooled, normalized transformer."""
+        modules = [type(m).__name__ for m in self._model]
+        if modules[:3] != ["Transformer", "Pooling", "Normalize"] or len(modules) != 3:
+            return None
+        pooling = self._model[1]
+        if getattr(pooling, "pooling_mode", "mean") not in ("mean", "mean_tokens") and not getattr(
+                pooling, "pooling_mode_mean_tokens", False):
+            return None
+        transformer = self._model[0]
+        encoder = getattr(transformer, "auto_model", None) or getattr(transformer, "model", None)
+        tokenizer = getattr(transformer, "tokenizer", None) or self._model.tokenizer
+        if encoder is None or tokenizer is None:
+            return None
+        encoder.eval()
+        return tokenizer, encoder
 
     def embed_passages(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         if not texts:
@@ -55,8 +73,20 @@ class Embedder:
         ).astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._model.encode(
-            [text], prompt_name=self._query_prompt, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )[0].astype(np.float32)
+        """One query, the model's query prompt prepended. Runs the encoder directly: the per-call
+        bookkeeping of `SentenceTransformer.encode` costs more than the forward pass of a short query."""
+        import torch
+
+        prompt = self._model.prompts.get(self._query_prompt, "") if self._query_prompt else ""
+        if self._direct is None:
+            return self._model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
+                                      convert_to_numpy=True, show_progress_bar=False)[0].astype(np.float32)
+        tokenizer, encoder = self._direct
+        with torch.inference_mode():
+            features = tokenizer([prompt + text], return_tensors="pt", truncation=True, max_length=512)
+            hidden = encoder(**features).last_hidden_state
+            mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            vector = (hidden * mask).sum(1) / mask.sum(1)
+            vector = torch.nn.functional.normalize(vector, dim=-1)
+        return vector[0].numpy().astype(np.float32)
 

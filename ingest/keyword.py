@@ -18,11 +18,17 @@ _PUNCT = re.compile(r"[\s，。、；：？！“”‘’（）《》〔〕【�
 _STOP = frozenset("的 和 与 及 等 在 是 了 对 为 以 将 从 由 于 按 其 各 有 或 并 把 被 中 上 下 哪些 什么 怎么 哪个 多少 吗 呢 么 哪".split())
 
 
-def _jieba():
-    import jieba
+_JIEBA = None
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+
+def _jieba():
+    global _JIEBA  # the module, imported once (it loads its dictionary on first use)
+    if _JIEBA is None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _JIEBA = jieba
+    return _JIEBA
 
 
 def word_tokens(text: str) -> list[str]:

@@ -105,11 +105,7 @@ class VectorStore:
 
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first."""
-        total = self.count()
-        if total == 0:
-            return []
         result = self._collection.query(
-            query_embeddings=[embedding.tolist()], n_results=min(k, total), where=where or None,
-            include=["distances"],
+            query_embeddings=[embedding.tolist()], n_results=k, where=where or None, include=["distances"],
         )
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.chunking import is_parent_path, sentences
 from ingest.models import Clause, Document
@@ -58,11 +59,15 @@ class TermWeights:
 
 def overlap(terms: set[str], text: str, weights: TermWeights | None = None) -> float:
     """Share of the question's bigrams found in the text, IDF-weighted when weights are given."""
+    return overlap_grams(terms, bigrams(text), weights)
+
+
+def overlap_grams(terms: set[str], grams: set[str] | frozenset[str], weights: TermWeights | None = None) -> float:
     if weights is not None:
         terms = {g for g in terms if weights.known(g)}  # bigrams across word joins (池项, 件被) match nothing
     if not terms:
         return 0.0
-    found = terms & bigrams(text)
+    found = terms & grams
     if weights is None:
         return len(found) / len(terms)
     return sum(weights.idf(g) for g in found) / sum(weights.idf(g) for g in terms)
@@ -140,6 +145,32 @@ def _section_headings(text: str) -> list[tuple[int, str]]:
     return found
 
 
+@dataclass(frozen=True)
+class _Window:
+    core: str
+    grams: frozenset[str]  # bigrams of section + core
+    sentence_grams: frozenset[str]
+
+
+@lru_cache(maxsize=4096)
+def _windows(text: str) -> tuple[_Window, ...]:
+    """Every run of 1–3 consecutive phrases of each sentence, with its bigrams (cached per clause)."""
+    windows = []
+    sections = _section_headings(text)
+    offset = 0
+    for sentence in sentences(text):
+        section = next((h for o, h in reversed(sections) if o <= offset), "")
+        offset += len(sentence)
+        parts = phrases(sentence)
+        sentence_grams = frozenset(bigrams(section + sentence))
+        for start in range(len(parts)):
+            for end in range(start + 1, min(start + 3, len(parts)) + 1):
+                core = _strip("".join(parts[start:end]))
+                if len(core) >= 2 and core != section:
+                    windows.append(_Window(core, frozenset(bigrams(section + core)), sentence_grams))
+    return tuple(windows)
+
+
 def best_phrase(intent: Intent, evidence: list[Evidence], weights: TermWeights | None = None,
                 limit: int = 6) -> Extract | None:
     """The run of 1–3 consecutive phrases that best answers the question among the top clauses."""
@@ -151,25 +182,17 @@ def best_phrase(intent: Intent, evidence: list[Evidence], weights: TermWeights |
         clause = item.clause
         clause_weight = 0.3 * (item.score / top)
         heading_overlap = overlap(terms, clause.heading, weights) if clause.heading else 0.0
-        sections = _section_headings(clause.text)
-        topic = clause.heading if heading_overlap >= 0.3 else ""  # （九）革命老区: the clause's subject
-        offset = 0
-        for sentence in sentences(clause.text):
-            section = next((h for o, h in reversed(sections) if o <= offset), "")
-            offset += len(sentence)
-            parts = phrases(sentence)
-            sentence_overlap = overlap(terms, section + sentence, weights)
-            for start in range(len(parts)):
-                for end in range(start + 1, min(start + 3, len(parts)) + 1):
-                    core = _strip("".join(parts[start:end]))
-                    if len(core) < 2 or core == section or (
-                            _is_heading(core, clause) and not _kind_bonus(intent.kind, core, False)):
-                        continue
-                    score = (0.5 * overlap(terms, topic + section + core, weights) + 0.15 * sentence_overlap
-                             + 0.15 * heading_overlap + _kind_bonus(intent.kind, core, listy) + clause_weight
-                             - 0.0025 * len(core))
-                    if best is None or score > best.score:
-                        best = Extract(item, core, core, score)
+        topic = frozenset(bigrams(clause.heading)) if heading_overlap >= 0.3 else frozenset()  # （九）革命老区
+        for window in _windows(clause.text):
+            core = window.core
+            if _is_heading(core, clause) and not _kind_bonus(intent.kind, core, False):
+                continue
+            score = (0.5 * overlap_grams(terms, window.grams | topic, weights)
+                     + 0.15 * overlap_grams(terms, window.sentence_grams, weights)
+                     + 0.15 * heading_overlap + _kind_bonus(intent.kind, core, listy) + clause_weight
+                     - 0.0025 * len(core))
+            if best is None or score > best.score:
+                best = Extract(item, core, core, score)
     return best
 
 

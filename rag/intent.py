@@ -48,6 +48,10 @@ def _named_documents(question: str, documents: list[Document]) -> list[Document]
     named = [d for score, d in match_documents(documents, text) if score >= 6]
     if named:
         return named
+    exact = [d for d in documents if normalize_for_matching(d.title) in text
+             or normalize_for_matching(re.sub(r"^(四川省|达州市)", "", d.title)) in text]
+    if exact:
+        return exact
     scored = []
     for document in documents:
         quoted = re.findall(r"“([^”]{2,12})”", document.title)

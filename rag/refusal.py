@@ -9,7 +9,6 @@ Three checks, calibrated on the dev split of eval/questions.jsonl:
 
 from __future__ import annotations
 
-import logging
 import re
 
 from ingest.index import PolicyIndex
@@ -24,10 +23,11 @@ _SALIENT_POS = ("n", "vn", "eng")  # nouns: verbs and adjectives vary with phras
 
 
 def _jieba_posseg():
-    import jieba
+    from ingest.keyword import _jieba
+
+    _jieba()
     import jieba.posseg as posseg
 
-    jieba.setLogLevel(logging.WARNING)
     return posseg
 
 

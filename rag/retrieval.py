@@ -42,12 +42,14 @@ def rrf(rankings: list[list[str]], weights: list[float] | None = None, k: int = 
 
 class HybridRetriever:
     def __init__(self, index: PolicyIndex, embedder, use_dense: bool = True, use_words: bool = True,
-                 use_bigrams: bool = True, weights: tuple[float, float, float] = FUSION_WEIGHTS, rrf_k: int = RRF_K):
+                 use_bigrams: bool = True, weights: tuple[float, float, float] = FUSION_WEIGHTS, rrf_k: int = RRF_K,
+                 adaptive: bool = True):
         self.index = index
         self.embedder = embedder
         self.use = (use_words, use_bigrams, use_dense)
         self.weights = weights  # words, bigrams, dense
         self.rrf_k = rrf_k
+        self.adaptive = adaptive
         self._documents = {d.doc_id: d for d in index.documents()}
         self._clauses = {doc_id: {c.path: c for c in index.clauses(doc_id)} for doc_id in self._documents}
         index.keywords()  # load (or rebuild) once, before the first question
@@ -93,6 +95,18 @@ class HybridRetriever:
             return None
         return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
+    def _keywords_decide(self, rankings: list[list[str]], weights: list[float]) -> bool:
+        """True when no dense ranking could change the best clause: its keyword lead is larger than
+        the most the dense list can add to any runner-up. Saves the encoder pass (most of a query's time)."""
+        if len(rankings) < 2 or not all(rankings):
+            return False
+        fused = sorted(rrf(rankings, weights, self.rrf_k).items(), key=lambda item: -item[1])
+        chunks = self.index.chunks()
+        best_clause = (chunks[fused[0][0]].metadata["doc_id"], chunks[fused[0][0]].metadata["clause_path"])
+        runner_up = next((score for chunk_id, score in fused[1:]
+                          if (chunks[chunk_id].metadata["doc_id"], chunks[chunk_id].metadata["clause_path"]) != best_clause), 0.0)
+        return fused[0][1] - runner_up > self.weights[2] / (self.rrf_k + 1)
+
     def search_chunks(self, query: str, scope: Scope = Scope(), k: int = CANDIDATES) -> list[tuple[str, float, float]]:
         """(chunk_id, fused score, dense cosine) best first."""
         allowed = self._allowed(scope)
@@ -107,7 +121,7 @@ class HybridRetriever:
         if use_bigrams:
             rankings.append([i for i, _ in keywords.search_bigrams(query, k, allowed)])
             weights.append(self.weights[1])
-        if use_dense:
+        if use_dense and not (self.adaptive and self._keywords_decide(rankings, weights)):
             hits = self.index.store.query(self.embedder.embed_query(query), k, self._where(scope))
             dense_scores = dict(hits)
             rankings.append([i for i, _ in hits])
