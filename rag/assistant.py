@@ -90,6 +90,23 @@ class Assistant:
             answer = self.llm.rephrase(answer)
         return answer, self._remember(answer, intent, conversation)
 
+    def ask_stream(self, question: str, conversation: Conversation | None = None, scope: Scope | None = None):
+        """Yields ("delta", partial text) while an LLM phrases the answer, then ("final", (answer, conversation))."""
+        llm = self.llm
+        try:
+            self.llm = None  # the extractive answer first; the LLM streams its phrasing below
+            answer, state = self.ask(question, conversation, scope)
+        finally:
+            self.llm = llm
+        if llm is None or answer.refused or answer.kind in ("lookup", "docfact", "empty"):
+            yield "final", (answer, state)
+            return
+        for kind, payload in llm.stream(answer):
+            if kind == "delta":
+                yield kind, payload
+            else:
+                yield "final", (payload, state)
+
     def _remember(self, answer: Answer, intent: Intent, previous: Conversation) -> Conversation:
         if answer.refused or not answer.citations:
             return previous

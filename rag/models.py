@@ -45,7 +45,6 @@ class Citation:
             "page": self.page,
             "quote": self.quote,
             "text": self.clause.text,
-            "draft": self.document.is_draft,
         }
 
 
@@ -64,9 +63,7 @@ class Answer:
                    "citations": [c.to_json() for c in self.citations]}
         if question_id is not None:
             payload = {"id": question_id, **payload}
-        if self.notice:
-            payload["notice"] = self.notice
-        return payload
+        return payload  # a stable shape: tools outside the project read it
 
     def render(self) -> str:
         """Plain text for a terminal: the answer, then numbered sources with their quotes."""

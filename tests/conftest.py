@@ -47,3 +47,10 @@ def corpus_index(corpus_settings, embedder):
     report = ingest([CORPUS], corpus_settings, index, embedder)
     assert report.count("added") == 5, report.outcomes
     return index
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_settings, corpus_index, embedder):
+    from rag.assistant import Assistant
+
+    return Assistant(corpus_settings, index=corpus_index, embedder=embedder)

@@ -42,3 +42,37 @@ def test_lookup_without_index_is_one_clear_line(env, capsys):
 def test_missing_path(env, capsys):
     assert main(["ingest", str(env / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.fixture
+def corpus_env(monkeypatch, corpus_settings):
+    monkeypatch.setenv("POLICYQA_DATA_DIR", str(corpus_settings.data_dir))
+    monkeypatch.setenv("POLICYQA_CACHE_DIR", str(corpus_settings.cache_dir))
+    monkeypatch.delenv("POLICYQA_LLM_BASE_URL", raising=False)
+
+
+def test_ask_readable(corpus_index, corpus_env, capsys):
+    assert main(["ask", "百日攻坚第三季什么时候结束？"]) == 0
+    out = capsys.readouterr().out
+    assert "2023年9月5日结束" in out and "[1] 《达州市制造业招商引资“百日攻坚”行动（第三季）实施方案》" in out
+
+
+def test_ask_json(corpus_index, corpus_env, capsys):
+    import json
+
+    assert main(["ask", "--json", "达市府办函〔2023〕53号 三、（二）"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["refused"] is False and payload["citations"][0]["clause_path"] == "三、（二）"
+
+
+def test_ask_jsonl_reads_stdin_and_loads_models_once(corpus_index, corpus_env, capsys, monkeypatch):
+    import io
+    import json
+
+    lines = [{"id": "a", "question": "百日攻坚第三季什么时候结束？"}, {"id": 7, "question": "达州市经信局的局长是谁？"}]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\nnot json\n"))
+    assert main(["ask", "--jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in rows] == ["a", 7, 3]
+    assert set(rows[0]) == {"id", "answer", "refused", "citations"} and rows[0]["refused"] is False
+    assert rows[1]["refused"] is True and "error" in rows[2]

@@ -1,0 +1,37 @@
+from langchain_core.documents import Document as LCDocument
+
+from rag.langchain_retriever import PolicyRetriever
+from rag.retrieval import HybridRetriever, Scope, rrf
+
+
+def test_rrf_rewards_agreement():
+    fused = rrf([["a", "b", "c"], ["b", "a"], ["b"]], k=5)
+    assert max(fused, key=fused.get) == "b"
+
+
+def test_langchain_retriever_returns_clauses_with_metadata(assistant):
+    retriever = PolicyRetriever(hybrid=assistant.retriever, k=3)
+    documents = retriever.invoke("南充—达州组团重点承接哪些产业")
+    assert all(isinstance(d, LCDocument) for d in documents)
+    first = documents[0]
+    assert first.metadata["doc_number"] == "川办发〔2022〕67号"
+    assert first.metadata["clause_path"] == "三、（七）"
+    assert "丝纺服装" in first.page_content
+
+
+def test_scope_filters_by_document_level_and_status(assistant):
+    retriever: HybridRetriever = assistant.retriever
+    drafts = retriever.search("产业集群发展目标", Scope(status="draft"), k=8)
+    assert drafts and all(e.document.is_draft for e in drafts)
+    province = retriever.search("承接产业转移", Scope(level="province"), k=8)
+    assert province and all(e.document.level == "province" for e in province)
+    campaign = next(d for d in retriever.documents() if d.doc_number == "达市府办函〔2023〕53号")
+    only = retriever.search("牵头部门", Scope(doc_ids=frozenset({campaign.doc_id})), k=8)
+    assert only and {e.document.doc_id for e in only} == {campaign.doc_id}
+
+
+def test_every_retrieval_list_contributes(assistant):
+    words_only = HybridRetriever(assistant.index, assistant.embedder, use_dense=False, use_bigrams=False)
+    dense_only = HybridRetriever(assistant.index, assistant.embedder, use_words=False, use_bigrams=False)
+    assert words_only.search("预制菜", k=1)[0].clause.path == "二、（一）"
+    assert dense_only.search("哪里可以投资做手机屏幕和触摸屏", k=3)
