@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(16, description="Chunks embedded per model call during ingest.")
     top_k: int = Field(8, description="Clauses returned by hybrid retrieval.")
+    always_dense: bool = Field(
+        False, description="Run the dense encoder for every question, even when both keyword rankings "
+        "already agree on the best clause (slower, same answers on the dev set).")
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint (Ollama, vLLM, a cloud API). Unset: no LLM."
     )

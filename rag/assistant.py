@@ -55,7 +55,7 @@ class Assistant:
         self.embedder = embedder or Embedder(settings)
         self.index = index or PolicyIndex(settings)
         self.index.check_model(self.embedder.name, self.embedder.dimension)
-        self.retriever = HybridRetriever(self.index, self.embedder)
+        self.retriever = HybridRetriever(self.index, self.embedder, adaptive=not settings.always_dense)
         self.weights = compose.TermWeights(
             [str(c.metadata.get("embed_text", c.text)) for c in self.index.chunks().values()])
         self.gate = RefusalGate(self.index, self.weights)

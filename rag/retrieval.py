@@ -105,7 +105,12 @@ class HybridRetriever:
         best_clause = (chunks[fused[0][0]].metadata["doc_id"], chunks[fused[0][0]].metadata["clause_path"])
         runner_up = next((score for chunk_id, score in fused[1:]
                           if (chunks[chunk_id].metadata["doc_id"], chunks[chunk_id].metadata["clause_path"]) != best_clause), 0.0)
-        return fused[0][1] - runner_up > self.weights[2] / (self.rrf_k + 1)
+        if fused[0][1] - runner_up > self.weights[2] / (self.rrf_k + 1):
+            return True
+        # Both keyword lists put the same clause first: the question names its terms, and on the
+        # dev split dense ranking never overturned such an agreement.
+        top_words, top_bigrams = (chunks[r[0]].metadata for r in rankings[:2])
+        return (top_words["doc_id"], top_words["clause_path"]) == (top_bigrams["doc_id"], top_bigrams["clause_path"]) == best_clause
 
     def search_chunks(self, query: str, scope: Scope = Scope(), k: int = CANDIDATES) -> list[tuple[str, float, float]]:
         """(chunk_id, fused score, dense cosine) best first."""
