@@ -55,11 +55,15 @@ class Assistant:
         self.embedder = embedder or Embedder(settings)
         self.index = index or PolicyIndex(settings)
         self.index.check_model(self.embedder.name, self.embedder.dimension)
-        self.retriever = HybridRetriever(self.index, self.embedder, adaptive=not settings.always_dense)
-        self.weights = compose.TermWeights(
-            [str(c.metadata.get("embed_text", c.text)) for c in self.index.chunks().values()])
-        self.gate = RefusalGate(self.index, self.weights)
         self.llm = llm
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild what is derived from the index (after documents were added or removed)."""
+        retriever = HybridRetriever(self.index, self.embedder, adaptive=not self.settings.always_dense)
+        weights = compose.TermWeights([str(c.metadata.get("embed_text", c.text)) for c in self.index.chunks().values()])
+        gate = RefusalGate(self.index, weights)
+        self.retriever, self.weights, self.gate = retriever, weights, gate  # swapped together, readers never see half
 
     # ---- helpers over the catalog ------------------------------------------------------------
     def documents(self):

@@ -161,6 +161,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    assistant = _assistant(args)
+    print(f"政策问答已启动：http://{args.host}:{args.port}  （Ctrl+C 停止）", flush=True)
+    serve(assistant, args.host, args.port, auth=assistant.settings.auth, report_dir=Path(args.reports))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="政策文件条款级问答（离线）")
     parser.add_argument("--data-dir", help="index folder (default .policyqa, or POLICYQA_DATA_DIR)")
@@ -191,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", choices=["dev", "holdout"], help="only this part of the set")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the BM25 and fixed-chunk baselines")
     evaluate.set_defaults(run=cmd_eval)
+
+    serve = commands.add_parser("serve", help="serve the web app (models load once, before the first request)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--reports", default="reports/eval", help="folder of the evaluation report shown in 评测")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 

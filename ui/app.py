@@ -1,0 +1,270 @@
+"""The web app: `build_app(assistant)` returns the gradio Blocks; nothing heavy happens at import.
+
+Per-session state (the conversation a follow-up refers to) lives in `gr.State`; the assistant
+and its models are shared read-only, and changes to the document library go through one lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry, before gradio is imported
+
+from ingest.chunking import is_parent_path
+from ingest.loaders import SUPPORTED
+from rag.assistant import Assistant, Conversation
+from rag.industry import find_industry, to_csv
+from rag.lookup import lookup
+from ui import views
+
+EXAMPLES = [
+    "百日攻坚第三季什么时候结束？",
+    "主攻重点方向、突出招大引强这项任务的牵头部门是谁？",
+    "南充—达州组团重点承接哪些产业？",
+    "十四五期间制造业投资额目标是多少？",
+    "川办发〔2022〕67号 （七）",
+]
+INDUSTRY_EXAMPLES = ["锂电", "预制菜", "无人机", "服装", "新材料"]
+MAX_UPLOAD_MB = 20
+
+
+class Library:
+    """Adds and removes documents while the app serves questions (one writer at a time)."""
+
+    def __init__(self, assistant: Assistant):
+        self.assistant = assistant
+        self.lock = threading.Lock()
+        self.uploads = assistant.settings.data_dir / "uploads"
+
+    def add(self, paths: list[Path], progress=None):
+        from ingest.pipeline import ingest
+
+        with self.lock:
+            self.uploads.mkdir(parents=True, exist_ok=True)
+            stored = []
+            for path in paths:
+                target = self.uploads / path.name
+                shutil.copyfile(path, target)
+                stored.append(target)
+            report = ingest(stored, self.assistant.settings, self.assistant.index, self.assistant.embedder,
+                            progress=progress)
+            for outcome in report.skipped:
+                (self.uploads / outcome.name).unlink(missing_ok=True)  # rejected files are not kept
+            self.assistant.reload()
+            return report
+
+    def remove(self, doc_id: str) -> str:
+        with self.lock:
+            document = self.assistant.index.document(doc_id)
+            if document is None:
+                return "未找到该文件。"
+            self.assistant.index.remove_document(doc_id)
+            self.assistant.index.refresh_keywords()
+            source = Path(document.source)
+            if source.parent == self.uploads:
+                source.unlink(missing_ok=True)
+            self.assistant.reload()
+            return f"已移除《{document.title}》。"
+
+
+def build_app(assistant: Assistant, report_dir: Path | None = None):
+    import gradio as gr
+
+    library = Library(assistant)
+    report_dir = report_dir or Path("reports/eval")
+
+    def documents_choices():
+        return [(f"{d.title}{'（征求意见稿）' if d.is_draft else ''}", d.doc_id) for d in assistant.documents()]
+
+    def documents_table():
+        counts = {d.doc_id: (len(assistant.clauses(d.doc_id)), assistant.index.chunk_count(d.doc_id))
+                  for d in assistant.documents()}
+        return views.document_rows(assistant.documents(), counts)
+
+    # ---- 问答 ---------------------------------------------------------------------------------
+    def respond(message: str, history: list, conversation: Conversation | None):
+        history = list(history or [])
+        message = (message or "").strip()
+        if not message:
+            history.append({"role": "assistant", "content": "请输入问题，例如：百日攻坚第三季什么时候结束？"})
+            yield history, conversation, views.sources_html(None), ""
+            return
+        history.append({"role": "user", "content": message})
+        history.append({"role": "assistant", "content": "正在检索条款…"})
+        yield history, conversation, views.sources_html(None), ""
+        try:
+            final, state = None, conversation
+            for kind, payload in assistant.ask_stream(message, conversation):
+                if kind == "delta":
+                    history[-1] = {"role": "assistant", "content": payload}
+                    yield history, conversation, views.sources_html(None), ""
+                else:
+                    final, state = payload
+            text = views.answer_markdown(final)
+            if assistant.llm is None:  # stream the extractive answer too, so it reads as it arrives
+                head = final.text
+                for end in range(12, len(head), 12):
+                    history[-1] = {"role": "assistant", "content": head[:end]}
+                    yield history, state, views.sources_html(None), ""
+                    time.sleep(0.01)
+            history[-1] = {"role": "assistant", "content": text}
+            yield history, state, views.sources_html(final), ""
+        except Exception as error:  # a message, never a stack trace
+            history[-1] = {"role": "assistant", "content": f"⚠️ 内部错误，请稍后重试（{type(error).__name__}）。"}
+            yield history, conversation, views.sources_html(None), ""
+
+    # ---- 条款查询 -----------------------------------------------------------------------------
+    def lookup_citation(citation: str) -> str:
+        if not (citation or "").strip():
+            return '<div class="pq-empty">请输入文号或文件标题以及条款路径，例如：川办发〔2022〕67号 （七）</div>'
+        result = lookup(assistant.retriever, citation)
+        parts = [f"<p>{result.message}</p>"] if result.message else []
+        for hit in result.hits:
+            parts.append(views.clause_html(hit.document, hit.clause, list(hit.children)))
+        if not parts:
+            parts.append('<div class="pq-empty">未找到。</div>')
+        return "".join(parts)
+
+    def clause_paths(doc_id: str):
+        clauses = assistant.clauses(doc_id) if doc_id else []
+        choices = [(f"{c.path} {c.heading}".strip(), c.path) for c in clauses]
+        return gr.update(choices=choices, value=choices[0][1] if choices else None)
+
+    def show_clause(doc_id: str, path: str) -> str:
+        document = assistant.index.document(doc_id) if doc_id else None
+        clause = assistant.retriever.clause(doc_id, path) if document and path else None
+        if clause is None:
+            return '<div class="pq-empty">选择文件和条款后显示条款原文。</div>'
+        children = [c for c in assistant.clauses(doc_id) if is_parent_path(clause.path, c.path)]
+        return views.clause_html(document, clause, children)
+
+    # ---- 产业查询 -----------------------------------------------------------------------------
+    def industry_search(term: str):
+        hits = find_industry(assistant.retriever, term or "")
+        if not hits:
+            note = "请输入产业关键词，例如：锂电、预制菜、无人机。" if not (term or "").strip() else f"已收录文件中没有提到“{term}”的条款。"
+            return [], gr.update(value=None, visible=False), note
+        exports = assistant.settings.data_dir / "exports"
+        exports.mkdir(parents=True, exist_ok=True)
+        path = exports / f"industry-{''.join(ch for ch in term if ch.isalnum())[:20] or 'query'}.csv"
+        path.write_text(to_csv(hits), encoding="utf-8")
+        rows = [list(h.row().values()) for h in hits]
+        documents = len({h.document.doc_id for h in hits})
+        return rows, gr.update(value=str(path), visible=True), f"共 {len(hits)} 处，涉及 {documents} 份文件。"
+
+    # ---- 文件库 -------------------------------------------------------------------------------
+    def upload(files, progress=gr.Progress()):
+        if not files:
+            return documents_table(), "请选择要上传的 PDF / DOCX / TXT 文件。", gr.update(choices=documents_choices())
+        paths = [Path(getattr(f, "name", f)) for f in files]
+        progress(0, desc="入库中…")
+        report = library.add(paths, progress=lambda done, total, name: progress(done / total, desc=f"入库 {name}"))
+        lines = [f"新增 {report.count('added')}，更新 {report.count('updated')}，未变 {report.count('unchanged')}，"
+                 f"跳过 {report.count('skipped')}。"]
+        lines += [f"- 已拒收 {o.name}：{o.reason}" for o in report.skipped]
+        return documents_table(), "\n".join(lines), gr.update(choices=documents_choices())
+
+    def remove(doc_id: str):
+        message = library.remove(doc_id) if doc_id else "请先选择要移除的文件。"
+        return documents_table(), message, gr.update(choices=documents_choices(), value=None)
+
+    # ---- 评测 ---------------------------------------------------------------------------------
+    def evaluation_view():
+        report = report_dir / "report.md"
+        chart = report_dir / "accuracy.png"
+        if not report.exists():
+            return "还没有评测报告。运行 `policyqa eval` 后刷新本页。", None
+        return report.read_text(encoding="utf-8").replace("![分类准确率](accuracy.png)", ""), \
+            str(chart) if chart.exists() else None
+
+    with gr.Blocks(title="政策文件条款问答") as demo:
+        gr.Markdown("## 政策文件条款问答\n每个回答都给出文件、文号、条款路径和可核对的原文引用。")
+        with gr.Tabs():
+            with gr.Tab("问答", id="qa"):
+                conversation = gr.State(None)
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(label="对话", height=460, elem_id="pq-chat",
+                                             placeholder="**你好！** 可以问日期、牵头部门、产业方向、目标数值，或粘贴文号+条款查看原文。")
+                        with gr.Row():
+                            question = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=5,
+                                                  elem_id="pq-question")
+                            send = gr.Button("发送", variant="primary", scale=1, elem_id="pq-send")
+                        gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
+                        clear = gr.Button("新对话", size="sm")
+                    with gr.Column(scale=2):
+                        gr.Markdown("**引用来源**")
+                        sources = gr.HTML(views.sources_html(None), elem_id="pq-sources")
+                outputs = [chatbot, conversation, sources, question]
+                send.click(respond, [question, chatbot, conversation], outputs, concurrency_limit=4)
+                question.submit(respond, [question, chatbot, conversation], outputs, concurrency_limit=4)
+                clear.click(lambda: ([], None, views.sources_html(None), ""), None, outputs)
+
+            with gr.Tab("条款查询", id="lookup"):
+                with gr.Row():
+                    citation = gr.Textbox(label="文号 / 标题 + 条款路径", placeholder="川办发〔2022〕67号 （七）",
+                                          elem_id="pq-citation", scale=4)
+                    find = gr.Button("查询", variant="primary", elem_id="pq-find", scale=1)
+                found = gr.HTML('<div class="pq-empty">输入后点击查询；或在下方按文件浏览条款。</div>', elem_id="pq-found")
+                find.click(lookup_citation, citation, found)
+                citation.submit(lookup_citation, citation, found)
+                gr.Markdown("**按文件浏览**")
+                with gr.Row():
+                    browse_doc = gr.Dropdown(documents_choices(), label="文件")
+                    browse_path = gr.Dropdown([], label="条款")
+                browsed = gr.HTML('<div class="pq-empty">选择文件和条款后显示条款原文。</div>')
+                browse_doc.change(clause_paths, browse_doc, browse_path)
+                browse_path.change(show_clause, [browse_doc, browse_path], browsed)
+
+            with gr.Tab("产业查询", id="industry"):
+                with gr.Row():
+                    term = gr.Textbox(label="产业", placeholder="例如：锂电、预制菜、无人机、服装", elem_id="pq-term", scale=4)
+                    search = gr.Button("查询", variant="primary", elem_id="pq-industry-search", scale=1)
+                gr.Examples(INDUSTRY_EXAMPLES, inputs=term, label="常见产业")
+                summary = gr.Markdown("", elem_id="pq-industry-summary")
+                table = gr.Dataframe(headers=["文件", "文号", "状态", "层级", "地区", "条款", "原文"], wrap=True,
+                                     interactive=False, elem_id="pq-industry-table")
+                download = gr.DownloadButton("下载 CSV", visible=False, elem_id="pq-industry-csv")
+                search.click(industry_search, term, [table, download, summary])
+                term.submit(industry_search, term, [table, download, summary])
+
+            with gr.Tab("文件库", id="library"):
+                library_table = gr.Dataframe(
+                    documents_table(), headers=["标题", "文号", "发文机关", "日期", "状态", "层级", "条款数", "块数", "文件"],
+                    interactive=False, wrap=True, elem_id="pq-library")
+                with gr.Row():
+                    files = gr.File(label=f"上传 PDF / DOCX / TXT / MD（单个不超过 {MAX_UPLOAD_MB} MB）",
+                                    file_count="multiple", file_types=list(SUPPORTED), elem_id="pq-upload")
+                    with gr.Column():
+                        add = gr.Button("入库", variant="primary", elem_id="pq-add")
+                        removable = gr.Dropdown(documents_choices(), label="移除文件")
+                        drop = gr.Button("移除", variant="stop")
+                status = gr.Markdown("", elem_id="pq-library-status")
+                add.click(upload, files, [library_table, status, removable])
+                drop.click(remove, removable, [library_table, status, removable])
+
+            with gr.Tab("评测", id="eval"):
+                refresh = gr.Button("刷新", size="sm")
+                report_md = gr.Markdown(evaluation_view()[0])
+                report_chart = gr.Image(evaluation_view()[1], label="分类准确率：本系统与基线", interactive=False)
+                refresh.click(evaluation_view, None, [report_md, report_chart])
+    return demo
+
+
+def serve(assistant: Assistant, host: str, port: int, auth: str | None = None, report_dir: Path | None = None,
+          block: bool = True):
+    """Launch with the queue on, uploads limited, and files served only from the data folder."""
+    data_dir = assistant.settings.data_dir.resolve()
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(data_dir / "tmp"))
+    demo = build_app(assistant, report_dir)
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    credentials = tuple(auth.split(":", 1)) if auth else None
+    allowed = [str(data_dir)] + ([str(report_dir.resolve())] if report_dir else [])
+    demo.launch(server_name=host, server_port=port, auth=credentials, max_file_size=f"{MAX_UPLOAD_MB}mb",
+                allowed_paths=allowed, show_error=False, prevent_thread_lock=not block, css=views.CSS,
+                theme=None, footer_links=[])
+    return demo
