@@ -10,10 +10,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras=${1:-}
 stamp=".venv/.policyqa-installed${extras:+-$extras}"
+pip_install() {  # quiet, minus this machine's harmless index-location warnings
+  .venv/bin/pip install --quiet --disable-pip-version-check "$@" 2>&1 | { grep -v "WARNING: Location" || true; }
+  return "${PIPESTATUS[0]}"
+}
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "== installing (first run takes a few minutes)"
-  .venv/bin/pip install --quiet --disable-pip-version-check "torch==2.13.0"
-  .venv/bin/pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+  pip_install "torch==2.13.0"
+  pip_install -e ".${extras:+[$extras]}"
   touch "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"

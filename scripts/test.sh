@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The test suite: install with test extras, the Chinese font used to make test PDFs, then pytest.
 source "$(dirname "$0")/setup_env.sh" test
-if ! fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk" && [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
-  echo "== installing a Chinese font for test PDFs (Debian fonts-wqy-microhei)"
-  apt-get update -qq >/dev/null && apt-get install -y -qq fonts-wqy-microhei >/dev/null
+# Debian packages the tests use: a Chinese font to make test PDFs, chromium for the browser tests.
+missing=()
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian)"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 python -m pytest "$@"
