@@ -178,8 +178,14 @@ def build_app(assistant: Assistant, report_dir: Path | None = None):
         chart = report_dir / "accuracy.png"
         if not report.exists():
             return "还没有评测报告。运行 `policyqa eval` 后刷新本页。", None
+        shown = None
+        if chart.exists():  # served from the data folder, like every file the app hands out
+            exports = assistant.settings.data_dir / "exports"
+            exports.mkdir(parents=True, exist_ok=True)
+            shown = exports / "accuracy.png"
+            shutil.copyfile(chart, shown)
         return report.read_text(encoding="utf-8").replace("![分类准确率](accuracy.png)", ""), \
-            str(chart) if chart.exists() else None
+            str(shown) if shown else None
 
     with gr.Blocks(title="政策文件条款问答") as demo:
         gr.Markdown("## 政策文件条款问答\n每个回答都给出文件、文号、条款路径和可核对的原文引用。")
@@ -263,7 +269,7 @@ def serve(assistant: Assistant, host: str, port: int, auth: str | None = None, r
     demo = build_app(assistant, report_dir)
     demo.queue(default_concurrency_limit=4, max_size=64)
     credentials = tuple(auth.split(":", 1)) if auth else None
-    allowed = [str(data_dir)] + ([str(report_dir.resolve())] if report_dir else [])
+    allowed = [str(data_dir)]
     demo.launch(server_name=host, server_port=port, auth=credentials, max_file_size=f"{MAX_UPLOAD_MB}mb",
                 allowed_paths=allowed, show_error=False, prevent_thread_lock=not block, css=views.CSS,
                 theme=None, footer_links=[])

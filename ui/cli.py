@@ -112,7 +112,17 @@ def _assistant(args: argparse.Namespace):
 def cmd_ask(args: argparse.Namespace) -> int:
     import json
 
+    from rag.retrieval import Scope
+
     assistant = _assistant(args)
+    scope = Scope(level=args.level, status=args.status)
+    if args.doc:
+        from rag.intent import _named_documents
+
+        named = _named_documents(args.doc, assistant.documents())
+        if not named:
+            raise PolicyQAError(f"--doc {args.doc!r} matches no ingested document: give its 文号 or part of its title")
+        scope = Scope(doc_ids=frozenset(d.doc_id for d in named), level=args.level, status=args.status)
     if args.jsonl:
         for number, line in enumerate(sys.stdin, start=1):
             if not line.strip():
@@ -123,12 +133,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
             except (ValueError, KeyError, AttributeError):
                 print(json.dumps({"id": number, "error": "not a JSON object with a 'question'"}, ensure_ascii=False))
                 continue
-            answer, _ = assistant.ask(str(question))
+            answer, _ = assistant.ask(str(question), scope=scope)
             print(json.dumps(answer.to_json(question_id), ensure_ascii=False), flush=True)
         return 0
     if not args.question:
         raise PolicyQAError("give a question, e.g. policyqa ask \"百日攻坚第三季什么时候结束？\", or use --jsonl")
-    answer, _ = assistant.ask(args.question)
+    answer, _ = assistant.ask(args.question, scope=scope)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -192,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="one JSON object")
     ask.add_argument("--jsonl", action="store_true", help='read {"id", "question"} lines on stdin, write one JSON line each')
+    ask.add_argument("--doc", help="only this document (文号 or part of the title)")
+    ask.add_argument("--level", choices=["province", "city", "county"], help="only documents of this level")
+    ask.add_argument("--status", choices=["final", "draft"], help="only final documents, or only drafts")
     ask.set_defaults(run=cmd_ask)
 
     evaluate = commands.add_parser("eval", help="score answers, citations and refusals on the question set")

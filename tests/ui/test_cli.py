@@ -76,3 +76,13 @@ def test_ask_jsonl_reads_stdin_and_loads_models_once(corpus_index, corpus_env, c
     assert [r["id"] for r in rows] == ["a", 7, 3]
     assert set(rows[0]) == {"id", "answer", "refused", "citations"} and rows[0]["refused"] is False
     assert rows[1]["refused"] is True and "error" in rows[2]
+
+
+def test_ask_with_filters(corpus_index, corpus_env, capsys):
+    import json
+
+    assert main(["ask", "--json", "--status", "draft", "产业集群的产值目标是多少？"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["citations"] and all(c["doc_number"] is None for c in payload["citations"])
+    assert main(["ask", "--doc", "不存在的文件", "牵头部门是谁？"]) == 2
+    assert "matches no ingested document" in capsys.readouterr().err

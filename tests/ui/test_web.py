@@ -166,3 +166,16 @@ def test_evaluation_tab_empty_state(page, tmp_path):
     page.wait_for_timeout(500)
     assert "还没有评测报告" in page.inner_text("body")
     _shot(page, tmp_path, "eval")
+
+
+def test_no_files_outside_the_data_folder(app_url):
+    import urllib.error
+    import urllib.request
+
+    for path in ("gradio_api/file=/etc/passwd", "file=/etc/passwd", "gradio_api/file=pyproject.toml"):
+        try:
+            with urllib.request.urlopen(app_url + path, timeout=10) as response:
+                body = response.read().decode("utf-8", "replace")
+            assert "root:" not in body and "[project]" not in body
+        except urllib.error.HTTPError as error:
+            assert error.code in (403, 404)
