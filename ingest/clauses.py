@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.models import Clause
-from ingest.normalize import DATE_LINE, Paragraph
+from ingest.normalize import DATE_LINE, Paragraph, split_outside_brackets
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -63,23 +63,6 @@ class UnitsBlock:
     standing_rule: str | None
 
 
-def _split_top_level(text: str, separators: str) -> list[str]:
-    """Split at separators that are not inside brackets: 各县（市、区）人民政府 stays whole."""
-    parts, depth, current = [], 0, []
-    for char in text:
-        if char in "（(〔[【":
-            depth += 1
-        elif char in "）)〕]】":
-            depth = max(depth - 1, 0)
-        if char in separators and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [p.strip() for p in parts if p.strip()]
-
-
 def find_units(text: str) -> UnitsBlock | None:
     """Parse a （责任单位：A、B，C。列首位的为牵头部门…） block, brackets nested or not."""
     match = _UNITS_OPEN.search(text)
@@ -97,7 +80,7 @@ def find_units(text: str) -> UnitsBlock | None:
                 break
     body = text[match.end():end]
     listing = re.split(r"[。；]", body, maxsplit=1)[0]
-    units = tuple(u for u in _split_top_level(listing, "、，,") if len(u) >= 2)
+    units = tuple(u for u in split_outside_brackets(listing, "、，,") if len(u) >= 2)
     standing = _STANDING_RULE.search(body)
     return UnitsBlock(units, bool(LEAD_RULE.search(body)), standing.group(1) if standing else None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import DATE_LINE, DOC_NUMBER_LINE, Paragraph
+from ingest.normalize import DATE_LINE, DOC_NUMBER_LINE, Paragraph, split_outside_brackets
 
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d{1,4})\s*号")
 _ORG = r"[\u4e00-\u9fff（）]{2,30}?(?:办公厅|办公室|人民政府|委员会|管委会|局|厅)"
@@ -63,20 +63,6 @@ def _level(name: str | None) -> str | None:
     return {"省": "province", "自治区": "province", "市": "city", "州": "city"}.get(match.group(1), "county")
 
 
-def _split_names(text: str) -> tuple[str, ...]:
-    names, depth, current = [], 0, ""
-    for char in text:
-        depth += char in "（("
-        depth -= char in "）)"
-        if char in "，、,；" and depth == 0:
-            names.append(current)
-            current = ""
-        else:
-            current += char
-    names.append(current)
-    return tuple(n.strip() for n in names if n.strip())
-
-
 def extract_metadata(paragraphs: list[Paragraph], fallback_title: str) -> Metadata:
     header = [t for t in _header(paragraphs) if not DOC_NUMBER_LINE.match(t.replace(" ", ""))]
     joined = "".join(header)
@@ -106,7 +92,7 @@ def extract_metadata(paragraphs: list[Paragraph], fallback_title: str) -> Metada
     addressees: tuple[str, ...] = ()
     for text in first_lines:
         if match := re.match(r"^(各[^：:。]{2,200})[：:]", text):
-            addressees = _split_names(match.group(1))
+            addressees = tuple(split_outside_brackets(match.group(1), "，、,；"))
             break
 
     head_text = "".join(first_lines[:4])

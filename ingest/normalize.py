@@ -221,3 +221,20 @@ def normalize_for_matching(text: str) -> str:
     text = text.replace("(", "（").replace(")", "）").replace("[", "〔").replace("]", "〕")
     text = text.replace("［", "〔").replace("］", "〕")
     return re.sub(r"\s+", "", text)
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split at separators that are not inside brackets: 各县（市、区）人民政府 stays whole."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char in "（(〔[【":
+            depth += 1
+        elif char in "）)〕]】":
+            depth = max(depth - 1, 0)
+        if char in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]

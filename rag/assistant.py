@@ -181,7 +181,7 @@ class Assistant:
             if units and (units.evidence is evidence[0] or "落实" in intent.question):
                 return units  # the best clause lists its responsible units: that is the answer
             phrase = compose.best_phrase(intent, evidence, self.weights)
-            names_units = phrase and compose._ORG.search(phrase.direct) and "责任单位" not in phrase.direct
+            names_units = phrase and compose.ORG_NAME.search(phrase.direct) and "责任单位" not in phrase.direct
             return phrase if names_units or units is None else units
         if intent.kind == "how_much":
             for item in evidence[:4]:
@@ -257,7 +257,7 @@ class Assistant:
         for item in preambles[:3]:
             for phrase in compose.phrases(item.clause.text):
                 if re.search(r"〔\d{4}〕\d+号", phrase) and (best is None or len(phrase) > len(best.direct)):
-                    best = compose.Extract(item, compose._strip(phrase), compose._strip(phrase), 1.0)
+                    best = compose.Extract(item, compose.strip_phrase(phrase), compose.strip_phrase(phrase), 1.0)
             if best:
                 break
         if best is None:

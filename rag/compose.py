@@ -19,7 +19,7 @@ QUESTION_WORDS = re.compile(
     r"请问|一下|什么时候|什么时间|何时|哪一天|哪天|哪一年|哪年|哪几年|多长时间|多久|多少|哪些|哪个|哪类|哪几|哪份|哪|谁|什么|"
     r"是否|有没有|有无|吗|呢|么|怎样|怎么|如何|几个|几家|几户|几场|几次|几|是|的|了|要|在|对|里|中|和|与|及|由"
 )
-_TIME = re.compile(
+TIME_EXPR = re.compile(
     r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}\s*[-—–至到]\s*\d{4}年|\d{4}年|"
     r"每(?:年|季度|季|月|周|天|日)|[一二两三四五六七八九十\d]+个阶段|年底|年内|期间"
 )
@@ -88,7 +88,7 @@ def phrases(sentence: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def _strip(phrase: str) -> str:
+def strip_phrase(phrase: str) -> str:
     return phrase.strip().rstrip("，；：。、").strip()
 
 
@@ -111,23 +111,23 @@ def _units_sentence(clause: Clause) -> str | None:
     return match.group(0) if match else None
 
 
-_ORG = re.compile(r"[\u4e00-\u9fff]{1,12}(局|厅|委|办|政府|管委会|中心)(?![\u4e00-\u9fff]{0,1}(面|势|限))")
+ORG_NAME = re.compile(r"[\u4e00-\u9fff]{1,12}(局|厅|委|办|政府|管委会|中心)(?![\u4e00-\u9fff]{0,1}(面|势|限))")
 _LISTY = re.compile(r"产业|行业|项目|领域|企业|产品|地区|区域")
 
 
 def _kind_bonus(kind: str, phrase: str, listy: bool) -> float:
     if kind == "when":
-        return 0.5 if _TIME.search(phrase) else 0.0
+        return 0.5 if TIME_EXPR.search(phrase) else 0.0
     if kind == "how_much":
-        return 0.5 if _amount(phrase) else 0.0
+        return 0.5 if amount(phrase) else 0.0
     if kind == "who":
-        return 0.4 if _ORG.search(phrase) and re.search(r"牵头|负责|承担|组织|编发|开展|落实", phrase) else 0.0
+        return 0.4 if ORG_NAME.search(phrase) and re.search(r"牵头|负责|承担|组织|编发|开展|落实", phrase) else 0.0
     if kind == "which" or listy:
         return min(phrase.count("、"), 3) * 0.07
     return 0.0
 
 
-def _amount(phrase: str) -> str | None:
+def amount(phrase: str) -> str | None:
     """A quantity that is not just a year (到2027年 is a date, 500亿元 is an amount)."""
     for match in _NUMBER.finditer(phrase):
         if not re.fullmatch(r"\d{4}\s*年", match.group(0)):
@@ -165,7 +165,7 @@ def _windows(text: str) -> tuple[_Window, ...]:
         sentence_grams = frozenset(bigrams(section + sentence))
         for start in range(len(parts)):
             for end in range(start + 1, min(start + 3, len(parts)) + 1):
-                core = _strip("".join(parts[start:end]))
+                core = strip_phrase("".join(parts[start:end]))
                 if len(core) >= 2 and core != section:
                     windows.append(_Window(core, frozenset(bigrams(section + core)), sentence_grams))
     return tuple(windows)

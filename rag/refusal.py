@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ingest.index import PolicyIndex
-from rag.compose import _TIME, QUESTION_WORDS, Extract, TermWeights, _amount, bigrams, overlap, question_terms
+from rag.compose import TIME_EXPR, QUESTION_WORDS, Extract, TermWeights, amount, bigrams, overlap, question_terms
 from rag.intent import Intent
 from rag.models import Evidence
 
@@ -67,8 +67,8 @@ class RefusalGate:
         if support < MIN_SUPPORT:
             return "已收录文件中未找到直接回答该问题的条款"
         # The answer must be of the kind asked for: a time for "when", a quantity for "how much".
-        if intent.kind == "how_much" and not _amount(extract.direct) and not re.search(r"\d", extract.quote):
+        if intent.kind == "how_much" and not amount(extract.direct) and not re.search(r"\d", extract.quote):
             return "已收录文件中未给出具体数额"
-        if intent.kind == "when" and not _TIME.search(extract.direct):
+        if intent.kind == "when" and not TIME_EXPR.search(extract.direct):
             return "已收录文件中未给出具体时间"
         return None

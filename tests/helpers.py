@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -77,3 +78,9 @@ SAMPLE_NOTICE = """达州市人民政府办公室
 （一）培育无人机测试基地。支持宣汉县建设无人机飞行测试场，引进整机企业3家。（责任单位：市经信局、市科技局、宣汉县人民政府。列首位的为牵头部门）
 （二）发展预制菜检测服务。在达川区布局预制菜检测中心。（责任单位：市市场监管局、达川区人民政府）
 """
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

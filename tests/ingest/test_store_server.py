@@ -1,7 +1,6 @@
 """Server mode: the same ingest and lookup against a real `chroma run` server on 127.0.0.1."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,19 +11,14 @@ import pytest
 
 from ingest.index import PolicyIndex
 from ingest.pipeline import ingest
-from tests.helpers import SAMPLE_NOTICE
+from tests.helpers import free_port, SAMPLE_NOTICE
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def chroma_server(tmp_path):
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import corpus_file, make_pdf
+from tests.helpers import free_port, corpus_file, make_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed: run scripts/test.sh")]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-default-apps"]
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +34,7 @@ def app_url(tmp_path_factory, model_cache, embedder):
     index = PolicyIndex(settings, create=True)
     ingest([docs], settings, index, embedder)
     assistant = Assistant(settings, index=index, embedder=embedder)
-    port = _free_port()
+    port = free_port()
     demo = serve(assistant, "127.0.0.1", port, report_dir=root / "reports", block=False)
     yield f"http://127.0.0.1:{port}/"
     demo.close()
