@@ -148,6 +148,7 @@ def _section_headings(text: str) -> list[tuple[int, str]]:
 @dataclass(frozen=True)
 class _Window:
     core: str
+    core_grams: frozenset[str]
     grams: frozenset[str]  # bigrams of section + core
     sentence_grams: frozenset[str]
 
@@ -167,7 +168,8 @@ def _windows(text: str) -> tuple[_Window, ...]:
             for end in range(start + 1, min(start + 3, len(parts)) + 1):
                 core = strip_phrase("".join(parts[start:end]))
                 if len(core) >= 2 and core != section:
-                    windows.append(_Window(core, frozenset(bigrams(section + core)), sentence_grams))
+                    windows.append(_Window(core, frozenset(bigrams(core)), frozenset(bigrams(section + core)),
+                                           sentence_grams))
     return tuple(windows)
 
 
@@ -185,11 +187,14 @@ def best_phrase(intent: Intent, evidence: list[Evidence], weights: TermWeights |
         topic = frozenset(bigrams(clause.heading)) if heading_overlap >= 0.3 else frozenset()  # （九）革命老区
         for window in _windows(clause.text):
             core = window.core
+            bonus = _kind_bonus(intent.kind, core, listy)
             if _is_heading(core, clause) and not _kind_bonus(intent.kind, core, False):
                 continue
+            if not bonus and not terms & window.core_grams:
+                continue  # a window that says nothing the question asks about (附件1) is no answer
             score = (0.5 * overlap_grams(terms, window.grams | topic, weights)
                      + 0.15 * overlap_grams(terms, window.sentence_grams, weights)
-                     + 0.15 * heading_overlap + _kind_bonus(intent.kind, core, listy) + clause_weight
+                     + 0.15 * heading_overlap + bonus + clause_weight
                      - 0.0025 * len(core))
             if best is None or score > best.score:
                 best = Extract(item, core, core, score)
