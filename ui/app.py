@@ -130,8 +130,10 @@ def build_app(assistant: Assistant, report_dir: Path | None = None):
         return "".join(parts)
 
     def clause_paths(doc_id: str):
+        """The document's clause tree, indented by depth, in document order."""
         clauses = assistant.clauses(doc_id) if doc_id else []
-        choices = [(f"{c.path} {c.heading}".strip(), c.path) for c in clauses]
+        depth = {c.path: sum(is_parent_path(p.path, c.path) for p in clauses) for c in clauses}
+        choices = [("　" * depth[c.path] + f"{c.path} {c.heading}".strip(), c.path) for c in clauses]
         return gr.update(choices=choices, value=choices[0][1] if choices else None)
 
     def show_clause(doc_id: str, path: str) -> str:
