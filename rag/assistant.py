@@ -141,7 +141,7 @@ class Assistant:
         retrieved = [e for e in self.retriever.search(intent.question, scope, self.settings.top_k)
                      if (e.document.doc_id, e.clause.path) not in taken]
         levels = mentioned_levels(intent.question)
-        evidence = forced + prefer_levels(retrieved, levels)
+        evidence = forced + prefer_levels(self._heading_named_first(intent, retrieved), levels)
         if not evidence:
             return self._refuse(intent, [], "已收录文件中未找到相关条款")
         if len(levels) == 2 and not forced:
@@ -154,6 +154,17 @@ class Assistant:
             return self._refuse(intent, evidence, reason)
         extracts = [extract] + ([] if forced or intent.documents else self._other_documents(intent, evidence, extract))
         return self._assemble(intent, extracts, evidence)
+
+    def _heading_named_first(self, intent: Intent, evidence: list[Evidence]) -> list[Evidence]:
+        """A question that quotes a clause heading (强化要素保障) is about that clause: it goes first."""
+        plain = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", intent.question)
+        named = [e for e in evidence if e.clause.kind == "clause"  # a box heading names a topic, not a task
+                 and len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", e.clause.heading)) >= 4
+                 and re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", e.clause.heading) in plain]
+        if not named:
+            return evidence
+        first = named[0]
+        return [replace(first, score=evidence[0].score * 1.01)] + [e for e in evidence if e is not first]
 
     def _per_level(self, intent: Intent, evidence: list[Evidence]) -> Answer:
         """The question names the province and the city: answer from each, each cited."""
@@ -177,11 +188,11 @@ class Assistant:
     # ---- kinds -------------------------------------------------------------------------------
     def _extract(self, intent: Intent, evidence: list[Evidence]) -> compose.Extract | None:
         if intent.kind == "who":
-            units = compose.answer_units(intent, evidence)
+            units = compose.answer_units(intent, evidence, mentioned_levels(intent.question))
             if units and (units.evidence is evidence[0] or "落实" in intent.question):
                 return units  # the best clause lists its responsible units: that is the answer
             phrase = compose.best_phrase(intent, evidence, self.weights)
-            names_units = phrase and compose.ORG_NAME.search(phrase.direct) and "责任单位" not in phrase.direct
+            names_units = phrase and compose.names_other_unit(phrase.direct, intent.question) and "责任单位" not in phrase.direct
             return phrase if names_units or units is None else units
         if intent.kind == "how_much":
             for item in evidence[:4]:

@@ -115,13 +115,18 @@ ORG_NAME = re.compile(r"[\u4e00-\u9fff]{1,12}(局|厅|委|办|政府|管委会|�
 _LISTY = re.compile(r"产业|行业|项目|领域|企业|产品|地区|区域")
 
 
-def _kind_bonus(kind: str, phrase: str, listy: bool) -> float:
+def names_other_unit(phrase: str, question: str) -> bool:
+    """The phrase names a unit the question does not already name (市融圈强链办 asks, 市经济和信息化局 answers)."""
+    return any(match.group(0) not in question for match in ORG_NAME.finditer(phrase))
+
+
+def _kind_bonus(kind: str, phrase: str, listy: bool, question: str = "") -> float:
     if kind == "when":
         return 0.5 if TIME_EXPR.search(phrase) else 0.0
     if kind == "how_much":
         return 0.5 if amount(phrase) else 0.0
     if kind == "who":
-        return 0.4 if ORG_NAME.search(phrase) and re.search(r"牵头|负责|承担|组织|编发|开展|落实", phrase) else 0.0
+        return 0.4 if names_other_unit(phrase, question) and re.search(r"牵头|负责|承担|组织|编发|开展|落实", phrase) else 0.0
     if kind == "which" or listy:
         return min(phrase.count("、"), 3) * 0.07
     return 0.0
@@ -187,7 +192,7 @@ def best_phrase(intent: Intent, evidence: list[Evidence], weights: TermWeights |
         topic = frozenset(bigrams(clause.heading)) if heading_overlap >= 0.3 else frozenset()  # （九）革命老区
         for window in _windows(clause.text):
             core = window.core
-            bonus = _kind_bonus(intent.kind, core, listy)
+            bonus = _kind_bonus(intent.kind, core, listy, intent.question)
             if _is_heading(core, clause) and not _kind_bonus(intent.kind, core, False):
                 continue
             if not bonus and not terms & window.core_grams:
@@ -195,7 +200,7 @@ def best_phrase(intent: Intent, evidence: list[Evidence], weights: TermWeights |
             score = (0.5 * overlap_grams(terms, window.grams | topic, weights)
                      + 0.15 * overlap_grams(terms, window.sentence_grams, weights)
                      + 0.15 * heading_overlap + bonus + clause_weight
-                     - 0.0025 * len(core))
+                     - (0.001 if listy or intent.kind == "which" else 0.0025) * len(core))  # lists run long
             if best is None or score > best.score:
                 best = Extract(item, core, core, score)
     return best
@@ -214,12 +219,18 @@ def stage_summary(clause: Clause, children: list[Clause]) -> str:
     return "分为" + "、".join(stages) if len(stages) >= 2 else ""
 
 
-def answer_units(intent: Intent, evidence: list[Evidence]) -> Extract | None:
+def answer_units(intent: Intent, evidence: list[Evidence], levels: set[str] | None = None) -> Extract | None:
     """Responsible units of the best clause that lists them; the lead only where the document defines one."""
     if "落实" in intent.question:  # who implements: the document-wide rule, where one is stated
-        for item in evidence:
-            if item.clause.standing_rule:
-                return Extract(item, item.clause.standing_rule, item.clause.standing_rule, 1.0)
+        ruled = [e for e in evidence if e.clause.standing_rule]
+        ruled = ([e for e in ruled if e.document.level in levels] or ruled) if levels else ruled
+        # Cite the clause that states the rule; a clause the rule only covers cites its units block.
+        ruled.sort(key=lambda e: e.clause.standing_rule not in e.clause.text)
+        if ruled:
+            item = ruled[0]
+            rule = item.clause.standing_rule
+            quote = rule if rule in item.clause.text else (_units_sentence(item.clause) or item.clause.units[0])
+            return Extract(item, f"{rule}（文件对各项工作的统一规定）", quote, 1.0)
     for item in evidence[:3]:
         clause = item.clause
         if not clause.units:

@@ -1,7 +1,7 @@
 """The evaluation on the corpus, in CI: fails below thresholds set from measured numbers.
 
-Measured at the time of writing (full set, 115 questions): accuracy 0.878, hit@1 0.897, hit@5 0.979,
-first citation gold 0.907, refusal of unanswerable 0.667, false refusals 0.000, quotes verbatim 1.000.
+Measured at the time of writing (full set, 115 questions): accuracy 0.904, hit@1 0.897, hit@5 0.979,
+first citation gold 0.928, refusal of unanswerable 0.667, false refusals 0.000, quotes verbatim 1.000.
 Thresholds sit just under those; a failing question is listed by id.
 """
 
@@ -13,10 +13,10 @@ from eval.runner import evaluate
 from eval.baselines import FixedChunkDense, run_bm25
 
 THRESHOLDS = {
-    "accuracy": 0.85,
+    "accuracy": 0.88,
     "hit@1": 0.87,
     "hit@5": 0.95,
-    "first_citation_gold": 0.88,
+    "first_citation_gold": 0.90,
     "quotes_verbatim": 1.0,
     "refusal_rate_unanswerable": 0.6,
 }
