@@ -54,13 +54,21 @@ def _iso_date(text: str) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _level(name: str | None) -> str | None:
-    if not name:
-        return None
-    match = re.match(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|县|区)", name)
+_PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,8}?)(省|自治区|市|州|县|区)")
+
+
+def place_prefix(name: str | None) -> tuple[str, str, str] | None:
+    """四川省人民政府办公厅 → ("四川", "省", "province"); 达州市… → ("达州", "市", "city")."""
+    match = _PLACE_PREFIX.match(name or "")
     if not match:
         return None
-    return {"省": "province", "自治区": "province", "市": "city", "州": "city"}.get(match.group(1), "county")
+    level = {"省": "province", "自治区": "province", "市": "city", "州": "city"}.get(match.group(2), "county")
+    return match.group(1), match.group(2), level
+
+
+def _level(name: str | None) -> str | None:
+    found = place_prefix(name)
+    return found[2] if found else None
 
 
 def extract_metadata(paragraphs: list[Paragraph], fallback_title: str) -> Metadata:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ingest.chunking import is_parent_path
 from ingest.index import PolicyIndex
+from ingest.metadata import place_prefix
 from ingest.settings import Settings
 from rag import compose
 from rag.intent import Intent, analyze
@@ -20,13 +21,20 @@ from rag.refusal import RefusalGate
 from rag.retrieval import HybridRetriever, Scope
 
 
-_PROVINCE = re.compile(r"省里|省级|全省|四川|省政府|省委|省上")
-_CITY = re.compile(r"(?<![—\-－、])达州(?!组团|—)|市里|市级|全市|我市|市政府|市委|市上")
+_LEVEL_WORDS = {"province": r"省里|省级|全省|省政府|省委|省上", "city": r"市里|市级|全市|我市|市政府|市委|市上",
+                "county": r"县里|县级|全县|区县"}
 
 
-def mentioned_levels(question: str) -> set[str]:
-    """省里 / 四川 → province; 达州 / 市里 → city (南充—达州组团 is a region, not the city)."""
-    return {level for level, pattern in (("province", _PROVINCE), ("city", _CITY)) if pattern.search(question)}
+def mentioned_levels(question: str, documents=()) -> set[str]:
+    """省里 / a province the documents name (四川) → province; 市里 / a city they name (达州) → city.
+    A place joined to another by a dash (南充—达州组团) names a region, not that city's government."""
+    levels = {level for level, words in _LEVEL_WORDS.items() if re.search(words, question)}
+    for document in documents:
+        for name in (document.issuer, document.title):
+            found = place_prefix(name)
+            if found and re.search(rf"(?<![—\-－、]){found[0]}(?!组团|—|-)", question):
+                levels.add(found[2])
+    return levels
 
 
 def prefer_levels(evidence: list[Evidence], levels: set[str]) -> list[Evidence]:
@@ -140,7 +148,7 @@ class Assistant:
         taken = {(f.document.doc_id, f.clause.path) for f in forced}
         retrieved = [e for e in self.retriever.search(intent.question, scope, self.settings.top_k)
                      if (e.document.doc_id, e.clause.path) not in taken]
-        levels = mentioned_levels(intent.question)
+        levels = mentioned_levels(intent.question, self.documents())
         evidence = forced + prefer_levels(self._heading_named_first(intent, retrieved), levels)
         if not evidence:
             return self._refuse(intent, [], "已收录文件中未找到相关条款")
@@ -188,7 +196,7 @@ class Assistant:
     # ---- kinds -------------------------------------------------------------------------------
     def _extract(self, intent: Intent, evidence: list[Evidence]) -> compose.Extract | None:
         if intent.kind == "who":
-            units = compose.answer_units(intent, evidence, mentioned_levels(intent.question))
+            units = compose.answer_units(intent, evidence, mentioned_levels(intent.question, self.documents()))
             if units and (units.evidence is evidence[0] or "落实" in intent.question):
                 return units  # the best clause lists its responsible units: that is the answer
             phrase = compose.best_phrase(intent, evidence, self.weights)

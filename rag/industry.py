@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 
 from ingest.chunking import sentences
+from ingest.metadata import place_prefix
 from ingest.models import Clause, Document
 from ingest.normalize import repair_chars
 
 _PIVOT = re.compile(r"以([\u4e00-\u9fff—、和]{2,16}?)(?:组团)?为支点")
 _PLACE = re.compile(r"(?:支持|鼓励|推动|引导)?([\u4e00-\u9fff]{2,4}?(?:市|县|区|州))(?=[^，。；]{0,12}(?:承接|发展|建设|打造|推动|以|加速|加快|重点))")
-_LEVEL_NAME = {"province": "四川省（全省）", "city": "达州市（全市）", "county": "县（市、区）"}
 _NOT_PLACES = {"高新区", "经开区", "示范区", "集聚区", "园区", "都市区", "新区"}
 
 
@@ -43,7 +43,10 @@ def _place(sentence: str, document: Document) -> str:
         name = match.group(1)
         if not any(name.endswith(word) for word in _NOT_PLACES) and not name.startswith(("各", "全", "本", "我")):
             return name
-    return _LEVEL_NAME.get(document.level or "", "—")
+    found = place_prefix(document.issuer) or place_prefix(document.title)
+    if found:  # the whole area the issuing government covers
+        return f"{found[0]}{found[1]}（全{found[1]}）"
+    return "—"
 
 
 def find_industry(catalog, term: str) -> list[IndustryHit]:

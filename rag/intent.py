@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.metadata import canonical_doc_number
+from ingest.metadata import canonical_doc_number, place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching, repair_chars
 from rag.lookup import _NUMBER_REF, match_documents, split_citation
@@ -49,7 +49,7 @@ def _named_documents(question: str, documents: list[Document]) -> list[Document]
     if named:
         return named
     exact = [d for d in documents if normalize_for_matching(d.title) in text
-             or normalize_for_matching(re.sub(r"^(四川省|达州市)", "", d.title)) in text]
+             or normalize_for_matching(_without_place(d.title)) in text]
     if exact:
         return exact
     scored = []
@@ -65,11 +65,18 @@ def _named_documents(question: str, documents: list[Document]) -> list[Document]
     return [d for score, d in scored if score == best]
 
 
-_GENERIC = ("达州市", "四川省", "人民政府", "办公厅", "办公室", "关于", "实施意见", "实施方案", "工作方案",
+_GENERIC = ("人民政府", "办公厅", "办公室", "关于", "实施意见", "实施方案", "工作方案",
             "制造业", "发展", "规划", "行动", "工作", "方案", "意见", "的")
 
 
+def _without_place(title: str) -> str:
+    """达州市承接…方案 → 承接…方案: the issuing place is shared by many titles."""
+    found = place_prefix(title)
+    return title[len(found[0]) + len(found[1]):] if found else title
+
+
 def _strip_generic(title: str) -> str:
+    title = "|" + _without_place(title)
     for word in _GENERIC:
         title = title.replace(word, "|")
     return title
