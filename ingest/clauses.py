@@ -172,7 +172,7 @@ class ClauseParser:
             segment = f"附件 {int(number)}" if number else "附件"
             self.container = _Open([segment], "annex", text[annex.end():].strip())
             self._open(self.container.segments, "annex", self.container.heading)
-        elif note := _NOTE.match(text):
+        elif _NOTE.match(text):
             base = self.container.segments if self.container else self.current.segments
             base = [s for s in base if s != "备注"]
             self._open(base + ["备注"], "note", "备注")

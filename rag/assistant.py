@@ -213,7 +213,7 @@ class Assistant:
         if extract and intent.kind == "when":
             clause = extract.evidence.clause
             children = [c for c in self.clauses(extract.evidence.document.doc_id) if is_parent_path(clause.path, c.path)]
-            if stages := compose.stage_summary(clause, children):
+            if stages := compose.stage_summary(children):
                 extract = replace(extract, direct=f"{extract.direct}；{stages}")
         return extract
 

@@ -213,7 +213,7 @@ def _is_heading(phrase: str, clause: Clause) -> bool:
 
 # ---- kind-specific answers ---------------------------------------------------------------
 
-def stage_summary(clause: Clause, children: list[Clause]) -> str:
+def stage_summary(children: list[Clause]) -> str:
     """分为：动员部署阶段（5月25日至5月31日）、… when a clause's sub-clauses are stages."""
     stages = [c.heading for c in children if "阶段" in c.heading]
     return "分为" + "、".join(stages) if len(stages) >= 2 else ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ingest.metadata import canonical_doc_number, place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching, repair_chars
-from rag.lookup import _NUMBER_REF, match_documents, split_citation
+from rag.lookup import NUMBER_REF, match_documents, split_citation
 
 # Checked in this order; the first kind whose pattern matches wins.
 _KINDS = [
@@ -42,7 +42,7 @@ class Intent:
         return frozenset(d.doc_id for d in self.documents)
 
 
-def _named_documents(question: str, documents: list[Document]) -> list[Document]:
+def named_documents(question: str, documents: list[Document]) -> list[Document]:
     """Documents named by 文号 or by a distinctive piece of their title (百日攻坚, 十四五, 融圈强链)."""
     text = normalize_for_matching(question)
     named = [d for score, d in match_documents(documents, text) if score >= 6]
@@ -103,7 +103,7 @@ def classify(question: str) -> str:
 def analyze(question: str, documents: list[Document]) -> Intent:
     question = repair_chars(question).strip()
     doc_part, clause_expr = split_citation(question)
-    named = _named_documents(question, documents)
+    named = named_documents(question, documents)
     unknown = None
     if number := canonical_doc_number(normalize_for_matching(question)):
         if not any(d.doc_number == number for d in documents):
@@ -119,6 +119,6 @@ def analyze(question: str, documents: list[Document]) -> Intent:
         clause_expr=clause_expr,
         wants_lead=bool(_LEAD.search(question)),
         ordinals=tuple(m.group(0) for m in _ORDINAL.finditer(question)),
-        years=tuple(m.group(0) for m in _YEAR.finditer(_NUMBER_REF.sub("", normalize_for_matching(question)))),
+        years=tuple(m.group(0) for m in _YEAR.finditer(NUMBER_REF.sub("", normalize_for_matching(question)))),
         follow_up=bool(_FOLLOW_UP.search(question)) and len(question) <= 20 and not named,
     )

@@ -19,7 +19,7 @@ _PATH_TOKEN = (
     r"|专栏\d+|附件\d*|备注)"
 )
 _PATH_EXPR = re.compile(rf"{_PATH_TOKEN}+")
-_NUMBER_REF = re.compile(r"([\u4e00-\u9fff]{0,8}?)〔?(\d{4})?〕?(\d{1,4})号")
+NUMBER_REF = re.compile(r"([\u4e00-\u9fff]{0,8}?)〔?(\d{4})?〕?(\d{1,4})号")
 
 
 class CatalogView:
@@ -74,8 +74,8 @@ def match_documents(documents: list[Document], text: str) -> list[tuple[float, D
     """Documents named by 文号 (whole or `67号`), or by a title fragment / nickname."""
     scored: list[tuple[float, Document]] = []
     full = canonical_doc_number(text)
-    refs = list(_NUMBER_REF.finditer(text))
-    remainder = _NUMBER_REF.sub("", text)
+    refs = list(NUMBER_REF.finditer(text))
+    remainder = NUMBER_REF.sub("", text)
     remainder = re.sub(r"号文|文件|的|里|中|关于", "", remainder)
     for document in documents:
         score = 0.0

@@ -117,9 +117,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     scope = Scope(level=args.level, status=args.status)
     if args.doc:
-        from rag.intent import _named_documents
+        from rag.intent import named_documents
 
-        named = _named_documents(args.doc, assistant.documents())
+        named = named_documents(args.doc, assistant.documents())
         if not named:
             raise PolicyQAError(f"--doc {args.doc!r} matches no ingested document: give its 文号 or part of its title")
         scope = Scope(doc_ids=frozenset(d.doc_id for d in named), level=args.level, status=args.status)
