@@ -6,7 +6,7 @@ import re
 
 from ingest.models import Chunk, Clause, ParsedDocument
 
-CHUNKER_VERSION = "clause-v2"
+CHUNKER_VERSION = "clause-v3"  # v3: chunk ids carry the clause ordinal and the file's content hash
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’）]*|\n|$)")
 
 
@@ -83,7 +83,7 @@ def chunk_document(parsed: ParsedDocument, max_chars: int) -> list[Chunk]:
     document = parsed.document
     trails = parent_headings(parsed.clauses)
     chunks: list[Chunk] = []
-    for clause in parsed.clauses:
+    for ordinal, clause in enumerate(parsed.clauses):
         if _is_bare_heading(clause) or clause.kind == "endmatter":
             continue  # a heading alone answers nothing; lookup still finds it in the clause table
         # Tables and lists in boxes and annexes are cut finer, so a row is not drowned by its neighbours.
@@ -92,7 +92,7 @@ def chunk_document(parsed: ParsedDocument, max_chars: int) -> list[Chunk]:
             context = " ".join(x for x in (trails.get(clause.path), clause.heading) if x)
             embed_text = f"{document.title} {clause.path} {context}\n{piece}"
             chunks.append(Chunk(
-                chunk_id=Chunk.make_id(document.doc_id, clause.path, part),
+                chunk_id=Chunk.make_id(document.doc_id, document.content_hash, ordinal, clause.path, part),
                 doc_id=document.doc_id,
                 clause_path=clause.path,
                 part=part,

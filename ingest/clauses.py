@@ -218,6 +218,8 @@ def parse_clauses(paragraphs: list[Paragraph]) -> list[Clause]:
     lead_rule = False
     standing_rule: str | None = None
     seen: dict[str, int] = {}
+    taken: set[str] = set()  # paths given out so far: unique by construction
+    raw_paths = {c.path for c in parser.clauses if c.paragraphs}  # a suffix must not take a later clause's path
     for open_clause in parser.clauses:
         if not open_clause.paragraphs:
             continue
@@ -229,11 +231,12 @@ def parse_clauses(paragraphs: list[Paragraph]) -> list[Clause]:
             lead_rule = lead_rule or block.declares_lead
             standing_rule = block.standing_rule or standing_rule
         path = open_clause.path
-        if path in seen:  # a repeated path (two 备注 in one box) gets a suffix to stay unique
-            seen[path] += 1
+        if path in taken:  # a repeated path (two 备注 in one box) gets a suffix no other clause has
+            seen[path] = seen.get(path, 1) + 1
+            while f"{path}（{seen[path]}）" in taken or f"{path}（{seen[path]}）" in raw_paths:
+                seen[path] += 1
             path = f"{path}（{seen[path]}）"
-        else:
-            seen[path] = 1
+        taken.add(path)
         pages = [p.page for p in open_clause.paragraphs if p.page is not None]
         pages += [p.page_end for p in open_clause.paragraphs if p.page_end is not None]
         clauses.append(

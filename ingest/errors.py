@@ -28,3 +28,15 @@ class ModelUnavailable(PolicyQAError):
 
 class InvalidSetting(PolicyQAError):
     """A setting has a value that cannot work."""
+
+
+class CatalogDamaged(PolicyQAError):
+    """The catalog file fails its integrity check (truncated, overwritten, or from another version)."""
+
+
+class StoreMismatch(PolicyQAError):
+    """The vector store does not hold the vectors the catalog lists (another server, a lost collection)."""
+
+
+class WriterBusy(PolicyQAError):
+    """Another process is writing to the data folder and the caller asked not to wait."""

@@ -1,37 +1,44 @@
-"""The index on disk: vectors (chromadb), keywords (BM25), the document table, and a manifest.
+"""The index on disk: the catalog (SQLite: documents, clauses, chunk texts, keywords, term
+statistics) and the vectors (chromadb), kept in step.
 
 Everything lives under `data_dir/index-<key>/` where the key is derived from the settings that
 change vectors (embedding model, chunker version, chunk size), so a change of model can never
-silently mix vectors; the chroma collection carries the same key.
+silently mix vectors. The chroma collection is named for the key and the catalog's own id, so two
+data folders never share one, even on one server.
+
+Write order (one writer at a time, under the folder's lock): vectors are upserted under the new
+chunk ids first, then the catalog commits, then the ids it no longer lists are deleted. A crash at
+any point leaves only orphan vectors, which the next writer deletes; the catalog's ids are always
+in the vector store.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
+import sqlite3
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 
+from ingest.catalog import CATALOG_FILE, Catalog, StoredDocument, read_catalog_id
+from ingest.catalog_search import KeywordSearch
 from ingest.chunking import CHUNKER_VERSION
-from ingest.errors import IndexMismatch, IndexMissing
-from ingest.keyword import KeywordIndex
+from ingest.errors import IndexMismatch, IndexMissing, StoreMismatch
+from ingest.lock import WriterLock
 from ingest.models import Chunk, Clause, Document, ParsedDocument
 from ingest.settings import Settings
-from ingest.store import StoredChunk, VectorStore
+from ingest.store import VectorStore, validate_server_url
 
 
 def index_key(settings: Settings) -> str:
     basis = f"{settings.embedding_model}|{CHUNKER_VERSION}|{settings.chunk_chars}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
-
-
-def _write_json(path: Path, payload) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)  # atomic: a crash leaves the old file or the new one
 
 
 @dataclass(frozen=True)
@@ -42,31 +49,58 @@ class Manifest:
     chunk_chars: int
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The document and clause tables at one generation. Immutable: a reader keeps the one it
+    started a request with; a newer one is swapped in with one assignment."""
+
+    generation: int
+    chunk_count: int
+    stored: Mapping[str, StoredDocument]  # in listing order
+    clauses: Mapping[str, tuple[Clause, ...]]
+    by_path: Mapping[str, Mapping[str, Clause]]
+
+    def documents(self) -> list[Document]:
+        return [s.document for s in self.stored.values()]
+
+    def document(self, doc_id: str) -> Document | None:
+        stored = self.stored.get(doc_id)
+        return stored.document if stored else None
+
+    def clause(self, doc_id: str, path: str) -> Clause | None:
+        return self.by_path.get(doc_id, {}).get(path)
+
+
+_EMPTY = Snapshot(-1, 0, MappingProxyType({}), MappingProxyType({}), MappingProxyType({}))
+
+
 class PolicyIndex:
     def __init__(self, settings: Settings, create: bool = False, chroma_url: str | None = None):
+        """`create=True` for writers (ingest, upload, repair); readers need an existing index."""
         self.settings = settings
         self.key = index_key(settings)
         self.folder = settings.data_dir / f"index-{self.key}"
-        if not self.folder.exists():
-            if not create:
-                self._explain_missing()
-            self.folder.mkdir(parents=True)
-        self._manifest_path = self.folder / "manifest.json"
-        self._registry_path = self.folder / "documents.json"
-        self._keyword_path = self.folder / "keyword.json"
-        self.store = VectorStore(settings.data_dir / "chroma", f"policyqa-{self.key}", chroma_url)
-        self._registry: dict[str, dict] = self._load_registry()
-        self._keywords: KeywordIndex | None = None
-        self._chunks: dict[str, StoredChunk] | None = None
+        self.chroma_url = validate_server_url(chroma_url) if chroma_url else None
+        if not create and not (self.folder / CATALOG_FILE).exists() and not read_catalog_id(self.folder):
+            self._explain_missing()
+        self.catalog = Catalog(self.folder, create=create)
+        self.collection_name = f"policyqa-{self.key}-{self.catalog.catalog_id}"
+        self.store = VectorStore(settings.data_dir / "chroma", self.collection_name, self.chroma_url,
+                                 create=create, info=self._store_info())
+        self.lock = WriterLock(settings.data_dir)
+        self.search = KeywordSearch(self.catalog)
+        self._snapshot = _EMPTY
+        self._swap = threading.Lock()
+        if not create:
+            self.verify()
 
     # ---- manifest -------------------------------------------------------------------------
     def _explain_missing(self) -> None:
         others = []
-        for manifest in sorted(self.settings.data_dir.glob("index-*/manifest.json")):
-            try:
-                others.append(Manifest(**json.loads(manifest.read_text(encoding="utf-8"))))
-            except (OSError, ValueError, TypeError):
-                continue
+        for folder in sorted(self.settings.data_dir.glob("index-*")):
+            manifest = _read_manifest(folder)
+            if manifest:
+                others.append(manifest)
         if others:
             built = others[0]
             raise IndexMismatch(
@@ -76,22 +110,20 @@ class PolicyIndex:
                 f"(chunker {CHUNKER_VERSION}, {self.settings.chunk_chars} chars). Run `policyqa ingest` to "
                 f"build an index for it, or set POLICYQA_EMBEDDING_MODEL={built.embedding_model}"
             )
-        raise IndexMissing(
-            f"no index in {self.settings.data_dir} yet: run `policyqa ingest corpus/` first"
-        )
+        raise IndexMissing(f"no index in {self.settings.data_dir} yet: run `policyqa ingest corpus/` first")
 
     def manifest(self) -> Manifest | None:
-        try:
-            return Manifest(**json.loads(self._manifest_path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
+        meta = self.catalog.meta()
+        if "embedding_model" not in meta:
             return None
+        return Manifest(meta["embedding_model"], int(meta["dimension"]), meta["chunker_version"], int(meta["chunk_chars"]))
 
     def check_model(self, model_name: str, dimension: int) -> None:
-        """Refuse to mix vectors: the manifest must name this model and dimension."""
+        """Refuse to mix vectors: the catalog must name this model and dimension."""
         manifest = self.manifest()
         if manifest is None:
-            _write_json(self._manifest_path, Manifest(model_name, dimension, CHUNKER_VERSION,
-                                                      self.settings.chunk_chars).__dict__)
+            self.catalog.set_meta({"embedding_model": model_name, "dimension": str(dimension),
+                                   "chunker_version": CHUNKER_VERSION, "chunk_chars": str(self.settings.chunk_chars)})
         elif (manifest.embedding_model, manifest.dimension) != (model_name, dimension):
             raise IndexMismatch(
                 f"index {self.folder} was built with '{manifest.embedding_model}' (dimension "
@@ -99,85 +131,198 @@ class PolicyIndex:
                 "delete the folder and run `policyqa ingest` again"
             )
 
-    # ---- document table -------------------------------------------------------------------
-    def _load_registry(self) -> dict[str, dict]:
-        try:
-            return json.loads(self._registry_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except ValueError:
-            return {}  # a damaged table: every document is re-ingested, chunk ids keep it duplicate-free
+    # ---- the vector store against the catalog ----------------------------------------------
+    def _store_info(self) -> dict:
+        state = self.catalog.state()
+        manifest = self.manifest()
+        info = {"catalog_id": self.catalog.catalog_id, "generation": state.generation,
+                "chunks": state.chunk_count, "digest": state.digest, "chunker": CHUNKER_VERSION}
+        if manifest:
+            info.update(embedding_model=manifest.embedding_model, dimension=manifest.dimension)
+        return info
 
-    def _save_registry(self) -> None:
-        _write_json(self._registry_path, self._registry)
+    def _in_step(self) -> bool:
+        """The cheap check: the collection records this catalog's generation and digest and holds as
+        many vectors as the catalog has chunks."""
+        state = self.catalog.state()
+        info = self.store.info()
+        return (self.store.count() == state.chunk_count and info.get("generation") == state.generation
+                and info.get("digest") == state.digest)
 
-    def documents(self) -> list[Document]:
-        return [Document.from_dict(entry["document"]) for entry in self._registry.values()]
+    def _compare(self) -> tuple[set[str], set[str]]:
+        """(catalog ids missing from the vector store, vector ids the catalog does not list).
 
-    def document(self, doc_id: str) -> Document | None:
-        entry = self._registry.get(doc_id)
-        return Document.from_dict(entry["document"]) if entry else None
+        Catalog ids are read, then the store is listed, then the generation is read again: if no
+        commit happened in between, every catalog id was upserted before the listing (writers
+        upsert before they commit) and none was deleted during it (deletes follow a commit)."""
+        for _ in range(10):
+            with self.catalog.reading():
+                before = self.catalog.state().generation
+                catalog_ids = self.catalog.chunk_ids()
+            store_ids = self.store.ids()
+            if self.catalog.state().generation == before:
+                return catalog_ids - store_ids, store_ids - catalog_ids
+        return set(), set()  # a writer is busy committing: it keeps the store in step itself
 
-    def clauses(self, doc_id: str) -> list[Clause]:
-        entry = self._registry.get(doc_id)
-        return [Clause.from_dict(c) for c in entry["clauses"]] if entry else []
+    def _repair_hint(self) -> str:
+        return "policyqa" + (f" --chroma-url {self.chroma_url}" if self.chroma_url else "") + \
+            f" --data-dir {self.settings.data_dir} repair"
 
-    def chunk_count(self, doc_id: str) -> int:
-        entry = self._registry.get(doc_id)
-        return int(entry.get("chunks", 0)) if entry else 0
+    def verify(self) -> None:
+        """On open: the vector store must hold every chunk the catalog lists."""
+        state = self.catalog.state()
+        if state.chunk_count == 0 or self._in_step():
+            return
+        where = f"the vector store at {self.store.where}"
+        if not self.store.exists:
+            raise StoreMismatch(f"{where} has no collection {self.collection_name} for the {state.chunk_count} chunks "
+                                f"of this catalog: run `{self._repair_hint()}` to embed them again")
+        missing, _ = self._compare()
+        if missing:
+            raise StoreMismatch(f"{where} lacks {len(missing)} of the catalog's {state.chunk_count} chunks "
+                                f"(collection {self.collection_name}): run `{self._repair_hint()}` to embed them again")
 
-    def doc_for_source(self, source: str) -> str | None:
-        return next((d for d, e in self._registry.items() if e["document"]["source"] == source), None)
+    def reconcile(self, allow_missing: bool = False) -> tuple[set[str], int]:
+        """Writers, under the lock: delete orphan vectors. → (catalog ids without a vector, orphans deleted)"""
+        if self.catalog.state().chunk_count == 0 and self.store.count() == 0:
+            return set(), 0
+        if self._in_step():
+            return set(), 0
+        missing, orphans = self._compare()
+        self.store.delete(sorted(orphans))
+        if missing and not allow_missing:
+            raise StoreMismatch(f"the vector store at {self.store.where} lacks {len(missing)} of the catalog's "
+                                f"chunks (collection {self.collection_name}): run `{self._repair_hint()}` first")
+        if not missing:
+            self.mark()
+        return missing, len(orphans)
+
+    def mark(self) -> None:
+        """Record in the collection which catalog generation it matches (the cheap check on open)."""
+        self.store.set_info(self._store_info())
 
     # ---- writing --------------------------------------------------------------------------
-    def write_document(self, parsed: ParsedDocument, chunks: list[Chunk], embeddings: np.ndarray) -> None:
-        """Replace a document's chunks. The table entry is dropped first and written last, so a
-        crash in between makes the next run ingest the document again (ids keep it duplicate-free)."""
-        doc_id = parsed.document.doc_id
-        if self._registry.pop(doc_id, None) is not None:
-            self._save_registry()
-        self.store.delete_document(doc_id)
-        if chunks:
-            self.store.upsert([c.chunk_id for c in chunks], [c.text for c in chunks], embeddings,
-                              [{**c.metadata, "embed_text": c.embed_text} for c in chunks])
-        self._registry[doc_id] = {
-            "document": parsed.document.to_dict(),
-            "clauses": [c.to_dict() for c in parsed.clauses],
-            "chunks": len(chunks),
-        }
-        self._save_registry()
-        self._chunks = None
+    @contextmanager
+    def writing(self, wait: bool = True, on_wait: Callable[[str], None] | None = None,
+                allow_missing: bool = False) -> Iterator[None]:
+        """Hold the data folder's writer lock; the first holder sweeps orphans, the last marks."""
+        self.lock.acquire(wait, on_wait)
+        outermost = self.lock._depth == 1
+        try:
+            if outermost:
+                self.reconcile(allow_missing)
+            yield
+            if outermost and self.store.info().get("generation") != self.catalog.state().generation:
+                self.mark()
+        finally:
+            self.lock.release()
+
+    def write_document(self, parsed: ParsedDocument, chunks: list[Chunk], embeddings: np.ndarray,
+                       root: str = "", vectors_present: bool = False) -> None:
+        """Add or replace a document: vectors under new ids, then one catalog transaction, then the
+        old vectors go. Any failure removes the new vectors the catalog did not take."""
+        ids = [c.chunk_id for c in chunks]
+        with self.writing():
+            try:
+                if chunks and not vectors_present:
+                    self.store.upsert(ids, embeddings, [_vector_metadata(c, root) for c in chunks])
+                stale = self.catalog.put_document(parsed.document, root, parsed.clauses, chunks)
+            except BaseException:
+                self._drop_uncommitted(ids)
+                raise
+            self.store.delete(stale)
+
+    def _drop_uncommitted(self, ids: list[str]) -> None:
+        try:
+            kept = self.catalog.chunk_ids() if ids else set()
+            self.store.delete([i for i in ids if i not in kept])
+        except (Exception, KeyboardInterrupt):  # left as orphans: the next writer deletes them
+            pass
 
     def remove_document(self, doc_id: str) -> None:
-        if self._registry.pop(doc_id, None) is not None:
-            self._save_registry()
-        self.store.delete_document(doc_id)
-        self._chunks = None
+        with self.writing():
+            self.store.delete(self.catalog.remove_document(doc_id))
 
-    def refresh_keywords(self) -> KeywordIndex:
-        """Rebuild the keyword index from what the vector store holds, so the two stay in step."""
-        chunks = self.store.all_chunks()
-        ids = [c.chunk_id for c in chunks]
-        texts = [str(c.metadata.get("embed_text", c.text)) for c in chunks]
-        self._keywords = KeywordIndex.build(ids, texts)
-        self._keywords.save(self._keyword_path)
-        self._chunks = {c.chunk_id: c for c in chunks}
-        return self._keywords
+    def set_root(self, doc_id: str, root: str) -> None:
+        with self.writing():
+            self.catalog.set_root(doc_id, root)
 
     # ---- reading --------------------------------------------------------------------------
-    def chunks(self) -> dict[str, StoredChunk]:
-        if self._chunks is None:
-            self._chunks = {c.chunk_id: c for c in self.store.all_chunks()}
-        return self._chunks
+    def reading(self):
+        """One read transaction for a request: every catalog read inside sees one generation."""
+        return self.catalog.reading()
 
-    def keywords(self) -> KeywordIndex:
-        """The persisted keyword index, rebuilt if it does not match the vector store."""
-        if self._keywords is None:
-            loaded = KeywordIndex.load(self._keyword_path)
-            chunks = self.chunks()
-            ids = list(chunks)
-            texts = [str(chunks[i].metadata.get("embed_text", chunks[i].text)) for i in ids]
-            if loaded is None or loaded.fingerprint != KeywordIndex.fingerprint_of(ids, texts):
-                loaded = self.refresh_keywords()
-            self._keywords = loaded
-        return self._keywords
+    def snapshot(self) -> Snapshot:
+        """The document and clause tables at the committed generation (one SELECT when unchanged)."""
+        with self.catalog.reading():
+            state = self.catalog.state()
+            current = self._snapshot
+            if current.generation == state.generation:
+                return current
+            built = self._build(current, state.generation, state.chunk_count)
+        with self._swap:
+            if built.generation > self._snapshot.generation:
+                self._snapshot = built
+        return built
+
+    def _build(self, previous: Snapshot, generation: int, chunk_count: int) -> Snapshot:
+        """Reload only documents written since `previous` (same transaction as the generation read)."""
+        listed = self.catalog.document_generations()
+        changed = [d for d, g in listed if d not in previous.stored or previous.stored[d].generation != g]
+        loaded = self.catalog.load(changed)
+        stored, clauses = {}, {}
+        for doc_id, _ in listed:
+            if doc_id in loaded:
+                stored[doc_id], clauses[doc_id] = loaded[doc_id]
+            else:
+                stored[doc_id], clauses[doc_id] = previous.stored[doc_id], previous.clauses[doc_id]
+        by_path = {d: previous.by_path[d] if d not in loaded else MappingProxyType({c.path: c for c in clauses[d]})
+                   for d in stored}
+        return Snapshot(generation, chunk_count, MappingProxyType(stored), MappingProxyType(clauses),
+                        MappingProxyType(by_path))
+
+    def documents(self) -> list[Document]:
+        return self.snapshot().documents()
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.snapshot().document(doc_id)
+
+    def clauses(self, doc_id: str) -> list[Clause]:
+        return list(self.snapshot().clauses.get(doc_id, ()))
+
+    def chunk_count(self, doc_id: str) -> int:
+        stored = self.snapshot().stored.get(doc_id)
+        return stored.chunk_count if stored else 0
+
+    def stored(self, doc_id: str) -> StoredDocument | None:
+        """The latest committed record (writers: not from a snapshot)."""
+        return self.catalog.find(doc_id)
+
+    def doc_for_source(self, source: str) -> str | None:
+        return next((d for d, s in self.snapshot().stored.items() if s.document.source == source), None)
+
+    def keywords(self) -> KeywordSearch:
+        return self.search
+
+
+def _vector_metadata(chunk: Chunk, root: str) -> dict:
+    """Filters (doc_id, clause_path, level, status, kind) and where the source is, for `repair`."""
+    meta = chunk.metadata
+    return {"doc_id": chunk.doc_id, "clause_path": chunk.clause_path, "part": chunk.part,
+            "level": meta.get("level", ""), "status": meta.get("status", ""), "kind": meta.get("kind", ""),
+            "source": meta.get("source", ""), "root": root}
+
+
+def _read_manifest(folder: Path) -> Manifest | None:
+    """What an index folder was built with (this version's catalog, or an older manifest.json)."""
+    try:
+        if (folder / CATALOG_FILE).exists():
+            connection = sqlite3.connect(f"file:{folder / CATALOG_FILE}?mode=ro", uri=True)
+            try:
+                meta = dict(connection.execute("SELECT key, value FROM meta"))
+            finally:
+                connection.close()
+            return Manifest(meta["embedding_model"], int(meta["dimension"]), meta["chunker_version"], int(meta["chunk_chars"]))
+        return Manifest(**json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError, sqlite3.Error):
+        return None

@@ -16,7 +16,7 @@ class Document:
     status: str  # "final" | "draft"
     level: str | None  # "province" | "city" | "county"
     addressees: tuple[str, ...]
-    source: str  # file name as ingested
+    source: str  # path relative to the folder ingested (a single file: its name; an upload: uploads/<sha256>/<name>)
     content_hash: str
     pages: int | None = None  # PDFs only
 
@@ -87,5 +87,9 @@ class Chunk:
     metadata: dict = field(default_factory=dict)  # flat: str/int/float/bool only
 
     @staticmethod
-    def make_id(doc_id: str, clause_path: str, part: int) -> str:
-        return hashlib.sha1(f"{doc_id}|{clause_path}|{part}".encode("utf-8")).hexdigest()[:24]
+    def make_id(doc_id: str, content_hash: str, ordinal: int, clause_path: str, part: int) -> str:
+        """Unique within a document by construction (the clause's ordinal), and new for every
+        version of the file (its content hash), so a new version's vectors never overwrite the
+        old ones before the catalog switches to them."""
+        basis = f"{doc_id}|{content_hash}|{ordinal}|{clause_path}|{part}"
+        return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]

@@ -1,6 +1,9 @@
-"""Batch ingest: load → repair → metadata and clauses → chunks → vectors and keywords.
+"""Batch ingest: load → repair → metadata and clauses → chunks → vectors and catalog.
 
-A bad file is skipped with its reason; the rest of the batch goes in and the index stays intact.
+A document's identity is where it came from (its path relative to the folder ingested, or an
+upload's content hash), never its title or 文号: two files are two documents. A batch never
+aborts: any failure in one file skips that file with a one-line reason, its partial writes rolled
+back, and the rest goes in. The whole batch holds the data folder's writer lock.
 """
 
 from __future__ import annotations
@@ -22,17 +25,42 @@ from ingest.models import Document, ParsedDocument
 from ingest.normalize import normalize_pages
 from ingest.settings import Settings
 
+UPLOADS = "uploads"
+
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def document_id(title: str, doc_number: str | None, status: str) -> str:
-    """A document is its 文号 (or title) and status: a final version never overwrites its draft."""
-    return hashlib.sha1(f"{doc_number or title}|{status}".encode("utf-8")).hexdigest()[:16]
+def source_id(source: str) -> str:
+    """A document ingested from a folder is its path relative to that folder."""
+    return hashlib.sha1(f"source|{source}".encode("utf-8")).hexdigest()[:16]
 
 
-def parse_document(path: Path, settings: Settings, content_hash: str | None = None) -> ParsedDocument:
+def upload_id(content_hash: str) -> str:
+    """An uploaded document is its content: the same bytes uploaded twice are one document."""
+    return hashlib.sha1(f"upload|{content_hash}".encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # where it is read from
+    source: str  # as stored: relative to root
+    root: str  # the folder it was ingested from, absolute ('' = the data folder: uploads)
+    doc_id: str
+    name: str  # as shown in reports
+
+    @classmethod
+    def upload(cls, stored: Path, content_hash: str, original_name: str) -> "SourceFile":
+        return cls(stored, f"{UPLOADS}/{content_hash}/{original_name}", "", upload_id(content_hash), original_name)
+
+
+def resolve_source(settings: Settings, root: str, source: str) -> Path:
+    return (Path(root) if root else settings.data_dir) / source
+
+
+def parse_document(path: Path, settings: Settings, content_hash: str | None = None, doc_id: str | None = None,
+                   source: str | None = None) -> ParsedDocument:
     extracted = load_file(path, settings.max_file_mb * 1024 * 1024, settings.max_pdf_pages)
     paragraphs = normalize_pages(extracted.pages, extracted.paged)
     if not any(p.text.strip() for p in paragraphs):
@@ -40,7 +68,7 @@ def parse_document(path: Path, settings: Settings, content_hash: str | None = No
     meta = extract_metadata(paragraphs, fallback_title=path.stem)
     clauses = tuple(parse_clauses(paragraphs))
     document = Document(
-        doc_id=document_id(meta.title, meta.doc_number, meta.status),
+        doc_id=doc_id or source_id(source or path.name),
         title=meta.title,
         doc_number=meta.doc_number,
         issuer=meta.issuer,
@@ -48,22 +76,28 @@ def parse_document(path: Path, settings: Settings, content_hash: str | None = No
         status=meta.status,
         level=meta.level,
         addressees=meta.addressees,
-        source=str(path.resolve()),
+        source=source or path.name,
         content_hash=content_hash or file_hash(path),
         pages=len(extracted.pages) if extracted.paged else None,
     )
     return ParsedDocument(document, clauses)
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
-    """Files to ingest: the given files, and supported files under given folders (README.md excluded)."""
-    found: list[Path] = []
+def collect_files(paths: list[Path | SourceFile]) -> list[SourceFile]:
+    """Files to ingest: the given files (named for themselves), and supported files under given
+    folders (named by their path below the folder; README.md and hidden files excluded)."""
+    found: list[SourceFile] = []
     for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                            and p.name.lower() != "readme.md" and not p.name.startswith("."))
-        else:
+        if isinstance(path, SourceFile):
             found.append(path)
+        elif path.is_dir():
+            root = path.resolve()
+            for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                               and p.name.lower() != "readme.md" and not p.name.startswith(".")):
+                source = file.relative_to(root).as_posix()
+                found.append(SourceFile(file, source, str(root), source_id(source), source))
+        else:
+            found.append(SourceFile(path, path.name, str(path.resolve().parent), source_id(path.name), path.name))
     return found
 
 
@@ -102,9 +136,11 @@ class IngestReport:
 Progress = Callable[[int, int, str], None]
 
 
-def ingest(paths: list[Path], settings: Settings, index: PolicyIndex, embedder, prune: bool = False,
-           progress: Progress | None = None, show_bar: bool = False) -> IngestReport:
-    """Ingest files and folders into `index`. `progress(done, total, name)` is called per file."""
+def ingest(paths: list[Path | SourceFile], settings: Settings, index: PolicyIndex, embedder, prune: bool = False,
+           progress: Progress | None = None, show_bar: bool = False, wait: bool = True,
+           on_wait: Callable[[str], None] | None = None) -> IngestReport:
+    """Ingest files and folders into `index`. `progress(done, total, name)` is called per file.
+    Holds the writer lock for the batch: another writer waits (or, with wait=False, fails fast)."""
     started = time.perf_counter()
     report = IngestReport()
     files = collect_files(paths)
@@ -114,56 +150,60 @@ def ingest(paths: list[Path], settings: Settings, index: PolicyIndex, embedder, 
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="file", desc="入库", file=sys.stderr, dynamic_ncols=True)
-    seen_ids: set[str] = set()
-    for number, path in enumerate(files, start=1):
-        report.outcomes.append(_ingest_one(path, settings, index, embedder, seen_ids))
+    with index.writing(wait=wait, on_wait=on_wait):
+        seen: dict[str, str] = {}
+        for number, file in enumerate(files, start=1):
+            report.outcomes.append(_ingest_safely(file, settings, index, embedder, seen))
+            if bar is not None:
+                bar.update(1)
+                elapsed = time.perf_counter() - started
+                bar.set_postfix(chunks=report.chunks_written, rate=f"{report.chunks_written / max(elapsed, 1e-6):.1f} chunks/s")
+            if progress:
+                progress(number, len(files), file.name)
         if bar is not None:
-            bar.update(1)
-            elapsed = time.perf_counter() - started
-            bar.set_postfix(chunks=report.chunks_written, rate=f"{report.chunks_written / max(elapsed, 1e-6):.1f} chunks/s")
-        if progress:
-            progress(number, len(files), path.name)
-    if bar is not None:
-        bar.close()
-    if prune:
-        for document in index.documents():
-            if not Path(document.source).exists():
-                index.remove_document(document.doc_id)
-                report.outcomes.append(FileOutcome(Path(document.source).name, "removed", document.title))
-    index.refresh_keywords()
-    report.total_chunks = index.store.count()
+            bar.close()
+        if prune:
+            for doc_id, root, source in index.catalog.sources():
+                if not resolve_source(settings, root, source).exists():
+                    title = index.stored(doc_id).document.title
+                    index.remove_document(doc_id)
+                    report.outcomes.append(FileOutcome(source, "removed", title))
+    report.total_chunks = index.catalog.state().chunk_count
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, seen_ids: set[str]) -> FileOutcome:
-    name = path.name
+def _ingest_safely(file: SourceFile, settings: Settings, index: PolicyIndex, embedder, seen: dict[str, str]) -> FileOutcome:
+    """One file; whatever goes wrong in it is that file's outcome, never the batch's."""
     try:
-        content_hash = file_hash(path)
-    except OSError as error:
-        return FileOutcome(name, "skipped", reason=f"cannot be read ({error.strerror})")
-    source = str(path.resolve())
-    previous_id = index.doc_for_source(source)
-    if previous_id and (doc := index.document(previous_id)) and doc.content_hash == content_hash:
-        seen_ids.add(previous_id)
-        return FileOutcome(name, "unchanged", doc.title, len(index.clauses(previous_id)), index.chunk_count(previous_id))
-    try:
-        parsed = parse_document(path, settings, content_hash)
+        return _ingest_one(file, settings, index, embedder, seen)
     except SkippedFile as skipped:
-        return FileOutcome(name, "skipped", reason=skipped.reason)
-    document = parsed.document
-    if document.doc_id in seen_ids:
-        return FileOutcome(name, "skipped", document.title,
-                           reason="same document (文号/title and status) as another file in this batch: not ingested twice")
-    seen_ids.add(document.doc_id)
-    existing = index.document(document.doc_id)
-    if existing and existing.source != source and Path(existing.source).exists():
-        if existing.content_hash == content_hash:
-            return FileOutcome(name, "unchanged", document.title, len(parsed.clauses), index.chunk_count(document.doc_id))
+        return FileOutcome(file.name, "skipped", reason=skipped.reason)
+    except Exception as error:  # parse, id collision, store: the file is skipped, its writes rolled back
+        detail = " ".join(str(error).split())[:200]
+        return FileOutcome(file.name, "skipped", reason=f"not ingested ({type(error).__name__}: {detail})")
+
+
+def _ingest_one(file: SourceFile, settings: Settings, index: PolicyIndex, embedder, seen: dict[str, str]) -> FileOutcome:
+    try:
+        content_hash = file_hash(file.path)
+    except OSError as error:
+        return FileOutcome(file.name, "skipped", reason=f"cannot be read ({error.strerror})")
+    if file.doc_id in seen:
+        return FileOutcome(file.name, "unchanged", reason=f"same file as {seen[file.doc_id]} in this batch")
+    seen[file.doc_id] = file.name
+    existing = index.stored(file.doc_id)
+    if existing and existing.document.content_hash == content_hash:
+        if existing.root != file.root:
+            index.set_root(file.doc_id, file.root)
+        return FileOutcome(file.name, "unchanged", existing.document.title,
+                           len(index.catalog.load([file.doc_id])[file.doc_id][1]), existing.chunk_count)
+    parsed = parse_document(file.path, settings, content_hash, file.doc_id, file.source)
     chunks = chunk_document(parsed, settings.chunk_chars)
     embeddings = embedder.embed_passages([c.embed_text for c in chunks], settings.embed_batch_size)
-    index.write_document(parsed, chunks, embeddings)
-    if previous_id and previous_id != document.doc_id:
-        index.remove_document(previous_id)  # the file now reads as another document
-    status = "updated" if (existing or previous_id) else "added"
-    return FileOutcome(name, status, document.title, len(parsed.clauses), len(chunks))
+    index.write_document(parsed, chunks, embeddings, root=file.root)
+    document = parsed.document
+    duplicates = index.catalog.same_number(document.doc_number, document.doc_id) if document.doc_number else []
+    reason = f"possible duplicate of {'、'.join(duplicates)} (same 文号 {document.doc_number}); both kept" if duplicates else ""
+    return FileOutcome(file.name, "updated" if existing else "added", document.title, len(parsed.clauses),
+                       len(chunks), reason)

@@ -1,7 +1,8 @@
 """The vector store. The only module that imports chromadb (lazily).
 
-Chroma returns distances (lower is better); `VectorStore.query` converts them to cosine
-similarity (higher is better) here and nowhere else.
+Chroma holds vectors and the flat metadata used as filters; texts live in the catalog. Chroma
+returns distances (lower is better); `VectorStore.query` converts them to cosine similarity
+(higher is better) here and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import PolicyQAError
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    chunk_id: str
-    text: str
-    metadata: dict[str, Any]
+from ingest.errors import InvalidSetting, PolicyQAError
 
 
 class _Guard:
@@ -58,6 +52,21 @@ class _Guard:
         return ["cosine"]
 
 
+def validate_server_url(url: str) -> str:
+    """`http://host:port` or `https://host[:port]`; anything else is refused here, with the value."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        parsed.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise InvalidSetting(f"--chroma-url {url!r} is not a server address: give the scheme and host, "
+                             "e.g. http://127.0.0.1:8000")
+    return url
+
+
 def _client(path: Path, server_url: str | None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -66,46 +75,102 @@ def _client(path: Path, server_url: str | None):
     if server_url:
         from urllib.parse import urlparse
 
-        url = urlparse(server_url)
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+        url = urlparse(validate_server_url(server_url))
+        return chromadb.HttpClient(host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
                                    ssl=url.scheme == "https", settings=chroma_settings)
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+@dataclass(frozen=True)
+class VectorHit:
+    chunk_id: str
+    score: float  # cosine similarity, higher is better
+    doc_id: str
+    clause_path: str
+
+
 class VectorStore:
-    def __init__(self, path: Path, collection: str, server_url: str | None = None):
+    """One collection of vectors with flat filter metadata; texts live in the catalog."""
+
+    def __init__(self, path: Path, collection: str, server_url: str | None = None, create: bool = True,
+                 info: dict[str, Any] | None = None):
+        self.name = collection
+        self.where = server_url or str(path)
         try:
             self._client = _client(path, server_url)
-            self._collection = self._client.get_or_create_collection(
-                collection, embedding_function=_Guard(), metadata={"hnsw:space": "cosine"},
-            )
+        except PolicyQAError:
+            raise
         except Exception as error:
-            where = server_url or path
-            raise PolicyQAError(f"vector store at {where} cannot be opened ({error}); check the path or server") from error
+            raise PolicyQAError(f"vector store at {self.where} cannot be opened ({error}); check the path or server") from error
+        self._collection = None
+        try:
+            self._collection = self._client.get_collection(collection, embedding_function=_Guard())
+        except Exception as error:  # chromadb raises NotFoundError (a ValueError on older versions)
+            if type(error).__name__ not in ("NotFoundError", "ValueError", "InvalidCollectionException"):
+                raise PolicyQAError(f"vector store at {self.where} cannot be read ({error}); check the path or server") from error
+        if self._collection is None and create:
+            self._collection = self._client.get_or_create_collection(
+                collection, embedding_function=_Guard(), configuration={"hnsw": {"space": "cosine"}},
+                metadata=dict(info or {"policyqa": "1"}))
 
-    def upsert(self, chunk_ids: list[str], texts: list[str], embeddings: np.ndarray, metadatas: list[dict]) -> None:
+    @property
+    def exists(self) -> bool:
+        return self._collection is not None
+
+    def _need(self):
+        if self._collection is None:
+            raise PolicyQAError(f"collection {self.name} does not exist in the vector store at {self.where}")
+        return self._collection
+
+    def upsert(self, chunk_ids: list[str], embeddings: np.ndarray, metadatas: list[dict]) -> None:
         for start in range(0, len(chunk_ids), 500):
             end = start + 500
-            self._collection.upsert(
-                ids=chunk_ids[start:end], documents=texts[start:end],
-                embeddings=embeddings[start:end].tolist(), metadatas=metadatas[start:end],
-            )
+            self._need().upsert(ids=chunk_ids[start:end], embeddings=embeddings[start:end].tolist(),
+                                metadatas=metadatas[start:end])
 
-    def delete_document(self, doc_id: str) -> None:
-        self._collection.delete(where={"doc_id": doc_id})
+    def delete(self, chunk_ids: list[str]) -> None:
+        for start in range(0, len(chunk_ids), 500):
+            self._need().delete(ids=chunk_ids[start : start + 500])
 
     def count(self) -> int:
-        return self._collection.count()
+        return self._collection.count() if self._collection is not None else 0
 
-    def all_chunks(self) -> list[StoredChunk]:
-        result = self._collection.get(include=["documents", "metadatas"])
-        return [StoredChunk(i, d or "", m or {}) for i, d, m in
-                zip(result["ids"], result["documents"], result["metadatas"])]
+    def ids(self) -> set[str]:
+        """Every id in the collection (paged): used only to find orphans after a mismatch."""
+        found: set[str] = set()
+        if self._collection is None:
+            return found
+        page = 5000
+        while True:
+            batch = self._collection.get(include=[], limit=page, offset=len(found))["ids"]
+            found.update(batch)
+            if len(batch) < page:
+                return found
 
-    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) best first."""
+    def metadatas(self, chunk_ids: list[str] | None = None) -> dict[str, dict]:
+        """Metadata by id (all of them when no ids are given: for `repair` only)."""
+        result = self._need().get(ids=chunk_ids, include=["metadatas"]) if chunk_ids is not None else \
+            self._need().get(include=["metadatas"])
+        return {i: m or {} for i, m in zip(result["ids"], result["metadatas"])}
+
+    def embeddings(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        result = self._need().get(ids=chunk_ids, include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(result["ids"], result["embeddings"])}
+
+    def info(self) -> dict[str, Any]:
+        return dict(self._collection.metadata or {}) if self._collection is not None else {}
+
+    def set_info(self, info: dict[str, Any]) -> None:
+        """Collection metadata: the model, dimension, catalog id, generation, count and digest it matches."""
+        self._need().modify(metadata=dict(info))
+
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[VectorHit]:
+        """Nearest chunks, best first. Distances become cosine similarity here and nowhere else."""
+        if self._collection is None:
+            return []
         result = self._collection.query(
-            query_embeddings=[embedding.tolist()], n_results=k, where=where or None, include=["distances"],
+            query_embeddings=[embedding.tolist()], n_results=k, where=where or None, include=["distances", "metadatas"],
         )
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+        return [VectorHit(cid, 1.0 - float(dist), str((meta or {}).get("doc_id", "")), str((meta or {}).get("clause_path", "")))
+                for cid, dist, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0])]

@@ -2,15 +2,20 @@
 
 Models load once in the constructor. `ask` keeps no state of its own: a follow-up question is
 resolved against the `Conversation` the caller passes in and gets back (one per chat session).
+Each request reads one catalog generation in one read transaction, on a private copy of the
+assistant pinned to it; a new generation (another process ingested) is picked up per request.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from ingest.catalog_search import StoredTermWeights
 from ingest.chunking import is_parent_path
-from ingest.index import PolicyIndex
+from ingest.index import PolicyIndex, Snapshot
 from ingest.metadata import place_prefix
 from ingest.settings import Settings
 from rag import compose
@@ -55,6 +60,16 @@ class Conversation:
     question: str = ""
 
 
+@dataclass(frozen=True)
+class _Generation:
+    """What answering needs from one catalog generation, built together and never changed."""
+
+    snapshot: Snapshot
+    retriever: HybridRetriever
+    weights: StoredTermWeights
+    gate: RefusalGate
+
+
 class Assistant:
     def __init__(self, settings: Settings, index: PolicyIndex | None = None, embedder=None, llm=None):
         from ingest.embedding import Embedder
@@ -64,14 +79,50 @@ class Assistant:
         self.index = index or PolicyIndex(settings)
         self.index.check_model(self.embedder.name, self.embedder.dimension)
         self.llm = llm
+        self._latest: _Generation | None = None
+        self._pinned: _Generation | None = None  # set only on a request's own copy
         self.reload()
 
+    def _generation(self) -> _Generation:
+        """This request's generation, or the catalog's current one (one SELECT when unchanged):
+        documents another process added show up without a restart."""
+        if self._pinned is not None:
+            return self._pinned
+        snapshot = self.index.snapshot()
+        latest = self._latest
+        if latest is not None and latest.snapshot.generation == snapshot.generation:
+            return latest
+        retriever = HybridRetriever(self.index, self.embedder, adaptive=not self.settings.always_dense, snapshot=snapshot)
+        weights = StoredTermWeights(self.index.catalog, snapshot.chunk_count)
+        built = _Generation(snapshot, retriever, weights, RefusalGate(self.index.keywords(), weights))
+        if latest is None or built.snapshot.generation > latest.snapshot.generation:
+            self._latest = built  # one assignment: a request holds its own reference
+        return built
+
     def reload(self) -> None:
-        """Rebuild what is derived from the index (after documents were added or removed)."""
-        retriever = HybridRetriever(self.index, self.embedder, adaptive=not self.settings.always_dense)
-        weights = compose.TermWeights([str(c.metadata.get("embed_text", c.text)) for c in self.index.chunks().values()])
-        gate = RefusalGate(self.index, weights)
-        self.retriever, self.weights, self.gate = retriever, weights, gate  # swapped together, readers never see half
+        """Pick up the catalog's current generation now (requests also do it on their own)."""
+        self._generation()
+
+    @contextmanager
+    def _request(self):
+        """One read transaction and a private copy pinned to its generation: nothing a request
+        changes is seen by another, and every read in it sees the same catalog."""
+        with self.index.reading():
+            bound = copy.copy(self)
+            bound._pinned = self._generation()
+            yield bound
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._generation().retriever
+
+    @property
+    def weights(self) -> StoredTermWeights:
+        return self._generation().weights
+
+    @property
+    def gate(self) -> RefusalGate:
+        return self._generation().gate
 
     # ---- helpers over the catalog ------------------------------------------------------------
     def documents(self):
@@ -82,12 +133,16 @@ class Assistant:
 
     def _evidence_for(self, doc_id: str, path: str, score: float = 1.0) -> Evidence | None:
         clause = self.retriever.clause(doc_id, path)
-        document = self.index.document(doc_id)
+        document = self.retriever.snapshot.document(doc_id)
         return Evidence(document, clause, score, clause.text) if clause and document else None
 
     # ---- the question ------------------------------------------------------------------------
     def ask(self, question: str, conversation: Conversation | None = None,
             scope: Scope | None = None) -> tuple[Answer, Conversation]:
+        with self._request() as bound:
+            return bound._ask(question, conversation, scope)
+
+    def _ask(self, question: str, conversation: Conversation | None, scope: Scope | None) -> tuple[Answer, Conversation]:
         question = (question or "").strip()
         if not question:
             return Answer(question, "请输入问题，例如：百日攻坚第三季什么时候结束？", refused=True, kind="empty"), \
@@ -105,11 +160,9 @@ class Assistant:
     def ask_stream(self, question: str, conversation: Conversation | None = None, scope: Scope | None = None):
         """Yields ("delta", partial text) while an LLM phrases the answer, then ("final", (answer, conversation))."""
         llm = self.llm
-        try:
-            self.llm = None  # the extractive answer first; the LLM streams its phrasing below
-            answer, state = self.ask(question, conversation, scope)
-        finally:
-            self.llm = llm
+        with self._request() as bound:
+            bound.llm = None  # the extractive answer first (on this request's copy); the LLM streams its phrasing below
+            answer, state = bound._ask(question, conversation, scope)
         if llm is None or answer.refused or answer.kind in ("lookup", "docfact", "empty"):
             yield "final", (answer, state)
             return

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.chunking import is_parent_path, sentences
+from ingest.keyword import char_bigrams
 from ingest.models import Clause, Document
 from rag.intent import Intent
 from rag.models import Citation, Evidence
@@ -27,9 +28,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿元|万元|元|个|家|户|项|�
 _PHRASE_SPLIT = re.compile(r"(?<=[，；：。！？])")
 
 
-def bigrams(text: str) -> set[str]:
-    text = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", text)
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+bigrams = char_bigrams  # one definition, shared with the term statistics the catalog stores
 
 
 def question_terms(question: str) -> set[str]:
@@ -37,7 +36,8 @@ def question_terms(question: str) -> set[str]:
 
 
 class TermWeights:
-    """IDF of character bigrams over the indexed chunks: 渠县 weighs more than 产业."""
+    """IDF of character bigrams over the given texts: 渠县 weighs more than 产业. The assistant
+    reads the same figures from the catalog (`ingest.catalog_search.StoredTermWeights`)."""
 
     def __init__(self, texts: list[str]):
         import math

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.index import PolicyIndex
+from ingest.catalog_search import KeywordSearch
 from rag.compose import TIME_EXPR, QUESTION_WORDS, Extract, TermWeights, amount, bigrams, overlap, question_terms
 from rag.intent import Intent
 from rag.models import Evidence
@@ -32,11 +32,9 @@ def _jieba_posseg():
 
 
 class RefusalGate:
-    def __init__(self, index: PolicyIndex, weights: TermWeights):
+    def __init__(self, search: KeywordSearch, weights: TermWeights):
         self.weights = weights
-        keywords = index.keywords()
-        self._vocabulary = keywords.vocabulary()
-        self._corpus = "\n".join(str(c.metadata.get("embed_text", c.text)) for c in index.chunks().values())
+        self._search = search  # per-word look-ups in the catalog's indexes, not a copy of the corpus
 
     def unknown_terms(self, question: str) -> list[str]:
         """Content words of the question that occur nowhere in the corpus."""
@@ -46,7 +44,7 @@ class RefusalGate:
             word, flag = pair.word, pair.flag
             if len(word) < 2 or word in _COLLOQUIAL or QUESTION_WORDS.fullmatch(word) or not flag.startswith(_SALIENT_POS):
                 continue
-            if word in self._vocabulary or word in self._corpus:
+            if self._search.knows_word(word) or self._search.contains_text(word):
                 continue
             # Segmentation slips (县市区, 段时间) still share bigrams with the text; unseen ideas do not.
             if any(self.weights.known(gram) for gram in bigrams(word)) and len(word) > 2:

@@ -16,6 +16,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry, befo
 
 from ingest.chunking import is_parent_path
 from ingest.loaders import SUPPORTED
+from ingest.pipeline import SourceFile
 from rag.assistant import Assistant, Conversation
 from rag.industry import find_industry, to_csv
 from rag.lookup import lookup
@@ -33,42 +34,71 @@ MAX_UPLOAD_MB = 20
 
 
 class Library:
-    """Adds and removes documents while the app serves questions (one writer at a time)."""
+    """Adds and removes documents while the app serves questions. Writes take the data folder's
+    writer lock (a CLI ingest and an upload never interleave); questions never wait for it."""
 
     def __init__(self, assistant: Assistant):
+        from ingest.pipeline import UPLOADS
+
         self.assistant = assistant
         self.lock = threading.Lock()
-        self.uploads = assistant.settings.data_dir / "uploads"
+        self.uploads = assistant.settings.data_dir / UPLOADS
+
+    def _store(self, path: Path) -> tuple[SourceFile, bool]:
+        """uploads/<sha256>/<name>: content-addressed, so nothing ever overwrites a stored file.
+        → (the file to ingest, whether this call created it)."""
+        from ingest.pipeline import file_hash
+
+        content_hash = file_hash(path)
+        folder = self.uploads / content_hash
+        existing = sorted(folder.glob("*")) if folder.exists() else []
+        if existing:  # these very bytes are stored already (perhaps under another name)
+            return SourceFile.upload(existing[0], content_hash, existing[0].name), False
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / path.name
+        partial = folder / f".{path.name}.{os.getpid()}-{threading.get_ident()}.part"
+        shutil.copyfile(path, partial)
+        os.replace(partial, target)
+        return SourceFile.upload(target, content_hash, path.name), True
 
     def add(self, paths: list[Path], progress=None):
         from ingest.pipeline import ingest
 
         with self.lock:
-            self.uploads.mkdir(parents=True, exist_ok=True)
-            stored = []
-            for path in paths:
-                target = self.uploads / path.name
-                shutil.copyfile(path, target)
-                stored.append(target)
-            report = ingest(stored, self.assistant.settings, self.assistant.index, self.assistant.embedder,
-                            progress=progress)
-            for outcome in report.skipped:
-                (self.uploads / outcome.name).unlink(missing_ok=True)  # rejected files are not kept
+            stored = [self._store(path) for path in paths]
+            on_wait = (lambda message: progress(0, 1, "等待其他写入完成…")) if progress else None
+            try:
+                report = ingest([file for file, _ in stored], self.assistant.settings, self.assistant.index,
+                                self.assistant.embedder, progress=progress, on_wait=on_wait)
+            except BaseException:
+                for file, created in stored:
+                    if created:
+                        _discard(file.path)
+                raise
+            for (file, created), outcome in zip(stored, report.outcomes):
+                if created and outcome.status == "skipped":
+                    _discard(file.path)  # a rejected upload leaves nothing behind
             self.assistant.reload()
             return report
 
     def remove(self, doc_id: str) -> str:
         with self.lock:
-            document = self.assistant.index.document(doc_id)
-            if document is None:
+            stored = self.assistant.index.stored(doc_id)
+            if stored is None:
                 return "未找到该文件。"
             self.assistant.index.remove_document(doc_id)
-            self.assistant.index.refresh_keywords()
-            source = Path(document.source)
-            if source.parent == self.uploads:
-                source.unlink(missing_ok=True)
+            if not stored.root and stored.document.source.startswith(f"{self.uploads.name}/"):
+                _discard(self.assistant.settings.data_dir / stored.document.source)
             self.assistant.reload()
-            return f"已移除《{document.title}》。"
+            return f"已移除《{stored.document.title}》。"
+
+
+def _discard(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()  # the upload's own folder, when empty
+    except OSError:
+        pass
 
 
 def build_app(assistant: Assistant, report_dir: Path | None = None):
@@ -137,11 +167,12 @@ def build_app(assistant: Assistant, report_dir: Path | None = None):
         return gr.update(choices=choices, value=choices[0][1] if choices else None)
 
     def show_clause(doc_id: str, path: str) -> str:
-        document = assistant.index.document(doc_id) if doc_id else None
-        clause = assistant.retriever.clause(doc_id, path) if document and path else None
+        retriever = assistant.retriever  # one generation for the whole view
+        document = retriever.snapshot.document(doc_id) if doc_id else None
+        clause = retriever.clause(doc_id, path) if document and path else None
         if clause is None:
             return '<div class="pq-empty">选择文件和条款后显示条款原文。</div>'
-        children = [c for c in assistant.clauses(doc_id) if is_parent_path(clause.path, c.path)]
+        children = [c for c in retriever.clauses(doc_id) if is_parent_path(clause.path, c.path)]
         return views.clause_html(document, clause, children)
 
     # ---- 产业查询 -----------------------------------------------------------------------------
@@ -164,7 +195,7 @@ def build_app(assistant: Assistant, report_dir: Path | None = None):
             return documents_table(), "请选择要上传的 PDF / DOCX / TXT 文件。", gr.update(choices=documents_choices())
         paths = [Path(getattr(f, "name", f)) for f in files]
         progress(0, desc="入库中…")
-        report = library.add(paths, progress=lambda done, total, name: progress(done / total, desc=f"入库 {name}"))
+        report = library.add(paths, progress=lambda done, total, name: progress(done / max(total, 1), desc=f"入库 {name}"))
         lines = [f"新增 {report.count('added')}，更新 {report.count('updated')}，未变 {report.count('unchanged')}，"
                  f"跳过 {report.count('skipped')}。"]
         lines += [f"- 已拒收 {o.name}：{o.reason}" for o in report.skipped]

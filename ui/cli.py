@@ -47,7 +47,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise PolicyQAError(f"{missing[0]} does not exist: give a file or folder to ingest")
     embedder = Embedder(settings)
     index = PolicyIndex(settings, create=True, chroma_url=args.chroma_url)
-    report = ingest(paths, settings, index, embedder, prune=args.prune, show_bar=True)
+    report = ingest(paths, settings, index, embedder, prune=args.prune, show_bar=True,
+                    wait=not args.no_wait, on_wait=_say_waiting)
 
     table = Table(title=f"入库结果（{report.seconds:.1f} 秒，索引共 {report.total_chunks} 块）")
     for column in ("文件", "状态", "标题", "条款", "块", "原因"):
@@ -65,7 +66,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     for skipped in report.skipped:
         print(f"skipped {skipped.name}: {skipped.reason}", file=sys.stderr)
+    for outcome in report.outcomes:
+        if outcome.reason and outcome.status in ("added", "updated"):
+            print(f"note {outcome.name}: {outcome.reason}", file=sys.stderr)
     return 1 if report.nothing_ingested else 0
+
+
+def _say_waiting(message: str) -> None:
+    print(f"等待：{message}", file=sys.stderr, flush=True)
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from ingest.embedding import Embedder
+    from ingest.repair import repair
+
+    settings = _settings(args)
+    report = repair(settings, lambda: Embedder(settings), chroma_url=args.chroma_url,
+                    wait=not args.no_wait, on_wait=_say_waiting)
+    if report.damage:
+        print(f"目录已损坏：{report.damage}")
+        if report.moved_to:
+            print(f"原文件已移至 {report.moved_to}")
+    print(f"修复完成：{report.documents} 份文件，重新嵌入 {report.reembedded} 块，删除孤立向量 {report.orphans} 个。")
+    for lost in report.lost:
+        print(f"无法重建 {lost}：源文件不存在或无法读取", file=sys.stderr)
+    return 0
 
 
 def format_clause_hit(hit) -> str:
@@ -180,25 +205,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _global_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--data-dir", default=default, help="index folder (default .policyqa, or POLICYQA_DATA_DIR)")
+    parser.add_argument("--chroma-url", default=default, help="use a `chroma run` server, e.g. http://127.0.0.1:8000")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="政策文件条款级问答（离线）")
-    parser.add_argument("--data-dir", help="index folder (default .policyqa, or POLICYQA_DATA_DIR)")
-    parser.add_argument("--chroma-url", help="use a `chroma run` server, e.g. http://127.0.0.1:8000")
+    _global_options(parser, None)
+    # The same options after the subcommand; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    prepare = commands.add_parser("prepare", help="convert the bundled embedding model (run once at set-up)")
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], **kwargs)
+
+    prepare = command("prepare", help="convert the bundled embedding model (run once at set-up)")
     prepare.set_defaults(run=cmd_prepare)
 
-    ingest = commands.add_parser("ingest", help="ingest files or folders (default: corpus/)")
+    ingest = command("ingest", help="ingest files or folders (default: corpus/)")
     ingest.add_argument("paths", nargs="*")
     ingest.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    ingest.add_argument("--no-wait", action="store_true", help="fail at once if another process is writing")
     ingest.set_defaults(run=cmd_ingest)
 
-    lookup = commands.add_parser("lookup", help="show a clause by 文号 or title and clause path")
+    repair = command("repair", help="rebuild a damaged catalog from the stored sources; drop orphan vectors; "
+                                    "embed chunks the vector store lacks")
+    repair.add_argument("--no-wait", action="store_true", help="fail at once if another process is writing")
+    repair.set_defaults(run=cmd_repair)
+
+    lookup = command("lookup", help="show a clause by 文号 or title and clause path")
     lookup.add_argument("citation")
     lookup.set_defaults(run=cmd_lookup)
 
-    ask = commands.add_parser("ask", help="answer a question with clause citations")
+    ask = command("ask", help="answer a question with clause citations")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="one JSON object")
     ask.add_argument("--jsonl", action="store_true", help='read {"id", "question"} lines on stdin, write one JSON line each')
@@ -207,14 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--status", choices=["final", "draft"], help="only final documents, or only drafts")
     ask.set_defaults(run=cmd_ask)
 
-    evaluate = commands.add_parser("eval", help="score answers, citations and refusals on the question set")
+    evaluate = command("eval", help="score answers, citations and refusals on the question set")
     evaluate.add_argument("--questions", help="JSONL question file (default eval/questions.jsonl)")
     evaluate.add_argument("--out", default="reports/eval", help="folder for report.json, report.md, accuracy.png")
     evaluate.add_argument("--split", choices=["dev", "holdout"], help="only this part of the set")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the BM25 and fixed-chunk baselines")
     evaluate.set_defaults(run=cmd_eval)
 
-    serve = commands.add_parser("serve", help="serve the web app (models load once, before the first request)")
+    serve = command("serve", help="serve the web app (models load once, before the first request)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--reports", default="reports/eval", help="folder of the evaluation report shown in 评测")
@@ -225,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.chroma_url:
+            from ingest.store import validate_server_url
+
+            validate_server_url(args.chroma_url)  # before any model loads
         return args.run(args)
     except PolicyQAError as error:
         print(f"错误：{error}", file=sys.stderr)

@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from ingest.catalog_search import ChunkFilter
 from ingest.errors import IndexMismatch, IndexMissing
 from ingest.index import PolicyIndex
 from ingest.pipeline import ingest
@@ -31,20 +32,29 @@ def test_ingest_twice_gives_identical_counts(folder, settings, embedder):
     count = index.store.count()
     index2, second = _run(folder, settings, embedder)
     assert second.count("unchanged") == 2 and second.chunks_written == 0
-    assert index2.store.count() == count == first.total_chunks
-    assert len(index2.keywords().ids) == count
+    assert index2.store.count() == count == first.total_chunks == index2.catalog.state().chunk_count
+    assert index2.store.ids() == index2.catalog.chunk_ids()
+
+
+def _paths_of(index, title_part):
+    doc_id = next(d.doc_id for d in index.documents() if title_part in d.title)
+    return doc_id, {path for _, d, path, _ in index.catalog.chunk_places() if d == doc_id}
 
 
 def test_changed_document_replaces_its_chunks(folder, settings, embedder):
     index, _ = _run(folder, settings, embedder)
-    before = {c.metadata["clause_path"] for c in index.store.all_chunks() if "测试产业" in c.metadata["doc_title"]}
+    doc_id, before = _paths_of(index, "测试产业")
     assert "二、（二）" in before
+    old_ids = set(index.catalog.document_chunk_ids(doc_id))
     (folder / "notice.txt").write_text(SAMPLE_NOTICE.split("（二）发展预制菜")[0], encoding="utf-8")
     index, report = _run(folder, settings, embedder)
     assert report.count("updated") == 1 and report.count("unchanged") == 1
-    after = {c.metadata["clause_path"] for c in index.store.all_chunks() if "测试产业" in c.metadata["doc_title"]}
+    same_id, after = _paths_of(index, "测试产业")
+    assert same_id == doc_id, "a document is its file: a new version keeps its id"
     assert "二、（二）" not in after and "二、（一）" in after
-    assert not any("预制菜" in t for t in index.keywords().ids)
+    assert not old_ids & index.store.ids(), "the old version's vectors are gone"
+    assert index.store.ids() == index.catalog.chunk_ids()
+    assert not index.keywords().search_words("预制菜", 5, ChunkFilter(doc_ids=frozenset({doc_id})))
 
 
 def test_prune_removes_documents_whose_files_are_gone(folder, settings, embedder):
@@ -53,7 +63,8 @@ def test_prune_removes_documents_whose_files_are_gone(folder, settings, embedder
     index, report = _run(folder, settings, embedder, prune=True)
     assert report.count("removed") == 1
     assert {d.title for d in index.documents()} == {"达州市制造业招商引资“百日攻坚”行动（第三季）实施方案"}
-    assert {c.metadata["doc_title"] for c in index.store.all_chunks()} == {d.title for d in index.documents()}
+    assert {m["doc_id"] for m in index.store.metadatas().values()} == {d.doc_id for d in index.documents()}
+    assert index.store.ids() == index.catalog.chunk_ids()
 
 
 def test_bad_files_are_skipped_and_the_rest_ingested_and_the_index_kept(folder, settings, embedder):
@@ -97,7 +108,7 @@ def test_a_crash_mid_ingest_is_completed_by_the_next_run_without_duplicates(fold
     fresh = Settings(data_dir=settings.data_dir.parent / "fresh", cache_dir=settings.cache_dir)
     reference, _ = _run(folder, fresh, embedder)
     assert index.store.count() == reference.store.count()
-    assert sorted(c.chunk_id for c in index.store.all_chunks()) == sorted(c.chunk_id for c in reference.store.all_chunks())
+    assert index.store.ids() == reference.store.ids() == index.catalog.chunk_ids()
 
 
 def test_querying_an_index_built_with_another_model_names_both(folder, settings, embedder):
@@ -116,6 +127,8 @@ def test_corpus_ingest_finds_all_five(corpus_index):
     documents = {d.title: d for d in corpus_index.documents()}
     assert len(documents) == 5
     assert sum(d.is_draft for d in documents.values()) == 2
-    metas = [c.metadata for c in corpus_index.store.all_chunks()]
-    assert all(m["doc_title"] in documents for m in metas)
-    assert len({(m["doc_id"], m["clause_path"], m["part"]) for m in metas}) == len(metas)
+    places = corpus_index.catalog.chunk_places()
+    doc_ids = {d.doc_id for d in documents.values()}
+    assert all(doc_id in doc_ids for _, doc_id, _, _ in places)
+    assert len({(doc_id, path, part) for _, doc_id, path, part in places}) == len(places)
+    assert corpus_index.store.ids() == {chunk_id for chunk_id, _, _, _ in places}

@@ -44,5 +44,5 @@ def test_ingest_into_a_chroma_server(chroma_server, tmp_path, settings, embedder
     assert report.count("added") == 1
     assert index.store.count() == report.total_chunks > 0
     hits = index.store.query(embedder.embed_query("无人机测试场建在哪里"), k=2)
-    best = index.chunks()[hits[0][0]]
-    assert best.metadata["clause_path"] == "二、（一）" and 0 < hits[0][1] <= 1
+    assert hits[0].clause_path == "二、（一）" and 0 < hits[0].score <= 1
+    assert index.keywords().fetch([hits[0].chunk_id])[hits[0].chunk_id].text.startswith("（一）培育无人机测试基地")
