@@ -138,10 +138,10 @@ class Catalog:
         return connection
 
     def _create(self, catalog_id: str) -> None:
-        """Built under a temporary name and renamed: a crash never leaves half a schema."""
+        """Built under a private name, then linked into place: a crash never leaves half a schema,
+        and of two processes creating at once one wins and the other opens the winner's file."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(CATALOG_FILE + ".new")
-        tmp.unlink(missing_ok=True)
+        tmp = self.path.with_name(f"{CATALOG_FILE}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         connection = self._connect(tmp)
         try:
             connection.execute("PRAGMA journal_mode = WAL")
@@ -155,10 +155,12 @@ class Catalog:
             connection.execute("COMMIT")
         finally:
             connection.close()
-        id_tmp = self.folder / (ID_FILE + ".tmp")
-        id_tmp.write_text(catalog_id, encoding="utf-8")
-        os.replace(id_tmp, self.folder / ID_FILE)
-        os.replace(tmp, self.path)
+        try:
+            os.link(tmp, self.path)  # fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def _open(self, check: bool) -> str:
         try:
@@ -176,6 +178,10 @@ class Catalog:
         on_file = read_catalog_id(self.folder)
         if on_file and on_file != meta.get("catalog_id"):
             raise _damaged(self.path, f"catalog id {meta.get('catalog_id')} but {ID_FILE} says {on_file}")
+        if not on_file:  # kept beside the database: `repair` needs it when the database is lost
+            id_tmp = self.folder / f"{ID_FILE}.{os.getpid()}.tmp"
+            id_tmp.write_text(meta["catalog_id"], encoding="utf-8")
+            os.replace(id_tmp, self.folder / ID_FILE)
         return meta["catalog_id"]
 
     def _conn(self) -> sqlite3.Connection:

@@ -91,6 +91,7 @@ class PolicyIndex:
         self.search = KeywordSearch(self.catalog)
         self._snapshot = _EMPTY
         self._swap = threading.Lock()
+        self._store_generation = self.catalog.state().generation  # what the vector store client has seen
         if not create:
             self.verify()
 
@@ -210,6 +211,7 @@ class PolicyIndex:
         outermost = self.lock._depth == 1
         try:
             if outermost:
+                self._follow_other_writers()
                 self.reconcile(allow_missing)
             yield
             if outermost and self.store.info().get("generation") != self.catalog.state().generation:
@@ -230,6 +232,7 @@ class PolicyIndex:
             except BaseException:
                 self._drop_uncommitted(ids)
                 raise
+            self._store_generation = self.catalog.state().generation  # our own write: our client holds it
             self.store.delete(stale)
 
     def _drop_uncommitted(self, ids: list[str]) -> None:
@@ -241,7 +244,16 @@ class PolicyIndex:
 
     def remove_document(self, doc_id: str) -> None:
         with self.writing():
-            self.store.delete(self.catalog.remove_document(doc_id))
+            stale = self.catalog.remove_document(doc_id)
+            self._store_generation = self.catalog.state().generation
+            self.store.delete(stale)
+
+    def _follow_other_writers(self) -> None:
+        """Another process committed since our vector client looked: open a fresh one."""
+        generation = self.catalog.state().generation
+        if generation != self._store_generation:
+            self.store.reopen()
+            self._store_generation = generation
 
     def set_root(self, doc_id: str, root: str) -> None:
         with self.writing():
@@ -260,6 +272,9 @@ class PolicyIndex:
             if current.generation == state.generation:
                 return current
             built = self._build(current, state.generation, state.chunk_count)
+        if not self.lock.held:  # a writer follows other writers when it takes the lock
+            with self._swap:
+                self._follow_other_writers()
         with self._swap:
             if built.generation > self._snapshot.generation:
                 self._snapshot = built

@@ -97,22 +97,41 @@ class VectorStore:
                  info: dict[str, Any] | None = None):
         self.name = collection
         self.where = server_url or str(path)
+        self._path, self._server_url, self._create, self._info = path, server_url, create, info
+        self._client, self._collection = self._open()
+
+    def _open(self):
         try:
-            self._client = _client(path, server_url)
+            client = _client(self._path, self._server_url)
         except PolicyQAError:
             raise
         except Exception as error:
             raise PolicyQAError(f"vector store at {self.where} cannot be opened ({error}); check the path or server") from error
-        self._collection = None
+        collection = None
         try:
-            self._collection = self._client.get_collection(collection, embedding_function=_Guard())
+            collection = client.get_collection(self.name, embedding_function=_Guard())
         except Exception as error:  # chromadb raises NotFoundError (a ValueError on older versions)
             if type(error).__name__ not in ("NotFoundError", "ValueError", "InvalidCollectionException"):
                 raise PolicyQAError(f"vector store at {self.where} cannot be read ({error}); check the path or server") from error
-        if self._collection is None and create:
-            self._collection = self._client.get_or_create_collection(
-                collection, embedding_function=_Guard(), configuration={"hnsw": {"space": "cosine"}},
-                metadata=dict(info or {"policyqa": "1"}))
+        if collection is None and self._create:
+            collection = client.get_or_create_collection(
+                self.name, embedding_function=_Guard(), configuration={"hnsw": {"space": "cosine"}},
+                metadata=dict(self._info or {"policyqa": "1"}))
+        return client, collection
+
+    def reopen(self) -> None:
+        """See what other processes wrote. A local chromadb keeps its vector index in memory and does
+        not see another process's additions; a fresh client does. (A server needs nothing.)
+        The old client is dropped from chromadb's per-path cache, not stopped: a query still running
+        on it finishes."""
+        if self._server_url:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = getattr(self._client, "_identifier", None)
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        self._client, self._collection = self._open()
 
     @property
     def exists(self) -> bool:

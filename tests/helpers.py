@@ -84,3 +84,47 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def county_notice(county: str, amount: int, firms: int, doc_number: str | None = None, topic: str = "测试产业") -> str:
+    """A county's notice; without a 文号 two counties' notices share one title."""
+    number = f"{doc_number}\n" if doc_number else ""
+    return f"""{county}人民政府办公室
+关于印发{topic}发展工作方案的通知
+{number}各乡镇人民政府，县级有关部门：
+《{topic}发展工作方案》已经县政府同意，现印发给你们，请认真组织实施。
+{county}人民政府办公室
+2024年3月8日
+一、总体要求
+到2026年，{county}{topic}规模达到{amount}亿元。
+二、重点任务
+（一）培育{topic}基地。在{county}建设{topic}园区，引进龙头企业{firms}家。（责任单位：县经信局、县科技局）
+"""
+
+
+def untitled_plan(county: str, amount: int, firms: int, topic: str = "测试产业") -> str:
+    """A plan with only its title on top (no issuer line, no 文号): every county's copy has one title."""
+    return f"""{topic}发展工作方案
+为加快{topic}发展，结合本县实际，制定本方案。
+一、总体要求
+到2026年，{county}{topic}规模达到{amount}亿元。
+二、重点任务
+（一）培育{topic}基地。在{county}建设{topic}园区，引进龙头企业{firms}家。（责任单位：县经信局、县科技局）
+"""
+
+
+def cli_env(settings) -> dict:
+    """The environment for `policyqa` run as a real process on this checkout's code."""
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(ROOT), "POLICYQA_DATA_DIR": str(settings.data_dir),
+            "POLICYQA_CACHE_DIR": str(settings.cache_dir), "POLICYQA_LLM_BASE_URL": ""}
+
+
+def cli(*args: str) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "ui.cli", *args]

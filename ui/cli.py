@@ -45,10 +45,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise PolicyQAError(f"{missing[0]} does not exist: give a file or folder to ingest")
-    embedder = Embedder(settings)
     index = PolicyIndex(settings, create=True, chroma_url=args.chroma_url)
-    report = ingest(paths, settings, index, embedder, prune=args.prune, show_bar=True,
-                    wait=not args.no_wait, on_wait=_say_waiting)
+    with index.writing(wait=not args.no_wait, on_wait=_say_waiting):  # before the model loads: --no-wait fails fast
+        report = ingest(paths, settings, index, Embedder(settings), prune=args.prune, show_bar=True)
 
     table = Table(title=f"入库结果（{report.seconds:.1f} 秒，索引共 {report.total_chunks} 块）")
     for column in ("文件", "状态", "标题", "条款", "块", "原因"):
