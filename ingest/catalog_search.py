@@ -17,6 +17,10 @@ from ingest.keyword import any_of, bigram_tokens, substring_query, word_tokens
 # FTS5's bm25() clamps the IDF of a token found in more than half of the chunks to ~0 (1e-6), so
 # such tokens cannot move a ranking; leaving them out of the query spares scoring most of the corpus.
 COMMON_SHARE = 0.5
+# A query's cost is the postings it reads (bm25() counts each token's chunks, then scores every match).
+# Past this many, the most common tokens (the lowest IDF) are left out, rarest kept first: a ranking
+# stays near 20 ms on 2 cores at 10⁵ chunks (bench/bench_scale.py), and corpus/ (192 chunks) is never cut.
+POSTINGS_BUDGET = 10_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class ChunkFilter:
                 clauses.append(f"{alias}.{column} = ?")
                 values.append(wanted)
         return " AND ".join(clauses), values
+
+    def admits(self, level: str, status: str) -> bool:
+        """Does a chunk of this level and status pass the level/status part of the filter?"""
+        return (not self.level or level == self.level) and (not self.status or status == self.status)
 
     def chroma_where(self) -> dict | None:
         conditions: list[dict] = []
@@ -104,24 +112,55 @@ class KeywordSearch:
         if not tokens:
             return []
         condition, values = where.sql()
-        sql = (f"SELECT c.chunk_id, c.doc_id, c.clause_path, bm25({table}) AS rank FROM {table} "
-               f"JOIN chunks c ON c.id = {table}.rowid WHERE {table} MATCH ?"
-               + (f" AND {condition}" if condition else "") + " ORDER BY rank, c.id LIMIT ?")
+        if condition:  # filter every match, then rank
+            sql = (f"SELECT c.chunk_id, c.doc_id, c.clause_path, bm25({table}) AS rank FROM {table} "
+                   f"JOIN chunks c ON c.id = {table}.rowid WHERE {table} MATCH ? AND {condition} ORDER BY rank, c.id LIMIT ?")
+        else:  # rank inside FTS5 and join only the k best (joining every match costs more than ranking)
+            sql = (f"SELECT c.chunk_id, c.doc_id, c.clause_path, best.rank FROM (SELECT rowid, bm25({table}) AS rank "
+                   f"FROM {table} WHERE {table} MATCH ? ORDER BY rank, rowid LIMIT ?) AS best "
+                   "JOIN chunks c ON c.id = best.rowid ORDER BY best.rank, c.id")
+            values = []
         return [KeywordHit(chunk_id, doc_id, path, -rank) for chunk_id, doc_id, path, rank
-                in self._db().execute(sql, [any_of(tokens), *values, k])]
+                in self._db().execute(sql, [any_of(tokens), *values, k] if condition else [any_of(tokens), k])]
 
     def _informative(self, table: str, tokens: list[str]) -> list[str]:
+        """The question's tokens worth their postings: none in over half the chunks, the rarest first
+        within the budget (repeats kept: a repeated token counts twice, as in classic BM25)."""
         total = self.catalog.state().chunk_count
         field = "w" if table == "chunk_words" else "b"
         counts = document_counts(self._db(), field, sorted(set(tokens)))
-        kept = [t for t in tokens if counts.get(t, 0) <= COMMON_SHARE * total]
-        return kept or tokens  # a question of common words only still ranks by them
+        useful = sorted((counts[t], t) for t in set(tokens) if 0 < counts.get(t, 0) <= COMMON_SHARE * total)
+        kept, postings = set(), 0
+        for count, token in useful:
+            if kept and postings + count > POSTINGS_BUDGET:
+                break
+            kept.add(token)
+            postings += count
+        if not kept:  # a question of common words only still ranks by them
+            return [t for t in tokens if counts.get(t, 0)]
+        return [t for t in tokens if t in kept]
 
     def search_words(self, query: str, k: int, where: ChunkFilter = ChunkFilter()) -> list[KeywordHit]:
         return self._rank("chunk_words", word_tokens(query), k, where)
 
     def search_bigrams(self, query: str, k: int, where: ChunkFilter = ChunkFilter()) -> list[KeywordHit]:
         return self._rank("chunk_bigrams", bigram_tokens(query), k, where)
+
+    def share(self, where: ChunkFilter) -> float:
+        """The fraction of chunks a filter lets through (an index range count)."""
+        condition, values = where.sql()
+        total = self.catalog.state().chunk_count
+        if not total:
+            return 0.0
+        return self._db().execute(f"SELECT count(*) FROM chunks c WHERE {condition or '1'}", values).fetchone()[0] / total
+
+    def admitted(self, where: ChunkFilter, limit: int) -> list[tuple[str, str, str, str, str]] | None:
+        """(chunk_id, doc_id, clause_path, level, status) of the chunks a filter admits, or None when
+        there are more than `limit` of them."""
+        condition, values = where.sql()
+        rows = self._db().execute(f"SELECT chunk_id, doc_id, clause_path, level, status FROM chunks c "
+                                  f"WHERE {condition or '1'} LIMIT ?", [*values, limit + 1]).fetchall()
+        return rows if len(rows) <= limit else None
 
     def any_chunk(self, where: ChunkFilter) -> bool:
         condition, values = where.sql()

@@ -27,13 +27,16 @@ from typing import Callable, Iterator, Mapping
 import numpy as np
 
 from ingest.catalog import CATALOG_FILE, Catalog, StoredDocument, read_catalog_id
-from ingest.catalog_search import KeywordSearch
+from ingest.catalog_search import ChunkFilter, KeywordSearch
 from ingest.chunking import CHUNKER_VERSION
 from ingest.errors import IndexMismatch, IndexMissing, StoreMismatch
 from ingest.lock import WriterLock
 from ingest.models import Chunk, Clause, Document, ParsedDocument
 from ingest.settings import Settings
-from ingest.store import VectorStore, validate_server_url
+from ingest.store import VectorHit, VectorStore, validate_server_url
+
+BROAD_FILTER = 0.05  # a filter admitting this share of chunks or more is applied after the vector search
+EXACT_LIMIT = 2000  # a filter admitting at most this many chunks is scored exactly over their vectors
 
 
 def index_key(settings: Settings) -> str:
@@ -275,13 +278,13 @@ class PolicyIndex:
         if not self.lock.held:  # a writer follows other writers when it takes the lock
             with self._swap:
                 self._follow_other_writers()
-        with self._swap:
-            if built.generation > self._snapshot.generation:
-                self._snapshot = built
+        self._snapshot = built  # one assignment; a request keeps the one it started with
         return built
 
     def _build(self, previous: Snapshot, generation: int, chunk_count: int) -> Snapshot:
         """Reload only documents written since `previous` (same transaction as the generation read)."""
+        if generation < previous.generation:  # a rebuilt catalog (`repair`) counts again from 0
+            previous = _EMPTY
         listed = self.catalog.document_generations()
         changed = [d for d, g in listed if d not in previous.stored or previous.stored[d].generation != g]
         loaded = self.catalog.load(changed)
@@ -318,6 +321,31 @@ class PolicyIndex:
 
     def keywords(self) -> KeywordSearch:
         return self.search
+
+    def nearest(self, vector: np.ndarray, k: int, scope: ChunkFilter = ChunkFilter()) -> list[VectorHit]:
+        """The k nearest chunks the filter admits, without asking chroma to evaluate a `where` over
+        the collection (~0.2–0.4 s at 10⁵ chunks): a narrow filter (some documents or clauses) is
+        scored exactly over its chunks' vectors, fetched by id; a broad one (a level, a status) is
+        applied to an over-fetched unfiltered list. Chroma's `where` remains the fallback."""
+        if scope.unrestricted:
+            return self.store.query(vector, k)
+        admitted = self.search.admitted(scope, EXACT_LIMIT)
+        if admitted is not None:
+            vectors = self.store.embeddings([row[0] for row in admitted])
+            present = [row for row in admitted if row[0] in vectors]
+            if not present:
+                return []
+            matrix = np.stack([vectors[row[0]] for row in present])
+            scores = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector) + 1e-12)
+            order = np.argsort(-scores, kind="stable")[:k]
+            return [VectorHit(present[i][0], float(scores[i]), *present[i][1:]) for i in order]
+        share = self.search.share(scope)
+        if share >= BROAD_FILTER:
+            fetch = min(int(2 * k / share) + 1, max(self.catalog.state().chunk_count, k))
+            hits = [h for h in self.store.query(vector, fetch) if scope.admits(h.level, h.status)]
+            if len(hits) >= k:
+                return hits[:k]
+        return self.store.query(vector, k, scope.chroma_where())
 
 
 def _vector_metadata(chunk: Chunk, root: str) -> dict:

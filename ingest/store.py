@@ -88,6 +88,8 @@ class VectorHit:
     score: float  # cosine similarity, higher is better
     doc_id: str
     clause_path: str
+    level: str = ""
+    status: str = ""
 
 
 class VectorStore:
@@ -191,5 +193,5 @@ class VectorStore:
         result = self._collection.query(
             query_embeddings=[embedding.tolist()], n_results=k, where=where or None, include=["distances", "metadatas"],
         )
-        return [VectorHit(cid, 1.0 - float(dist), str((meta or {}).get("doc_id", "")), str((meta or {}).get("clause_path", "")))
+        return [VectorHit(cid, 1.0 - float(dist), *(str((meta or {}).get(key, "")) for key in ("doc_id", "clause_path", "level", "status")))
                 for cid, dist, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0])]

@@ -95,8 +95,7 @@ class Assistant:
         retriever = HybridRetriever(self.index, self.embedder, adaptive=not self.settings.always_dense, snapshot=snapshot)
         weights = StoredTermWeights(self.index.catalog, snapshot.chunk_count)
         built = _Generation(snapshot, retriever, weights, RefusalGate(self.index.keywords(), weights))
-        if latest is None or built.snapshot.generation > latest.snapshot.generation:
-            self._latest = built  # one assignment: a request holds its own reference
+        self._latest = built  # one assignment: a request holds its own reference
         return built
 
     def reload(self) -> None:
@@ -112,17 +111,9 @@ class Assistant:
             bound._pinned = self._generation()
             yield bound
 
-    @property
-    def retriever(self) -> HybridRetriever:
-        return self._generation().retriever
-
-    @property
-    def weights(self) -> StoredTermWeights:
-        return self._generation().weights
-
-    @property
-    def gate(self) -> RefusalGate:
-        return self._generation().gate
+    retriever = property(lambda self: self._generation().retriever, doc="HybridRetriever of this generation")
+    weights = property(lambda self: self._generation().weights, doc="StoredTermWeights of this generation")
+    gate = property(lambda self: self._generation().gate, doc="RefusalGate of this generation")
 
     # ---- helpers over the catalog ------------------------------------------------------------
     def documents(self):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from ingest.chunking import is_parent_path, sentences
 from ingest.keyword import char_bigrams
@@ -35,6 +36,13 @@ def question_terms(question: str) -> set[str]:
     return bigrams(QUESTION_WORDS.sub(" ", question).replace(" ", "|")) - {""}
 
 
+class Weighting(Protocol):
+    """How much a character bigram tells: `TermWeights` (from texts) or the catalog's stored counts."""
+
+    def idf(self, gram: str) -> float: ...
+    def known(self, gram: str) -> bool: ...
+
+
 class TermWeights:
     """IDF of character bigrams over the given texts: 渠县 weighs more than 产业. The assistant
     reads the same figures from the catalog (`ingest.catalog_search.StoredTermWeights`)."""
@@ -57,12 +65,12 @@ class TermWeights:
         return gram in self._idf
 
 
-def overlap(terms: set[str], text: str, weights: TermWeights | None = None) -> float:
+def overlap(terms: set[str], text: str, weights: Weighting | None = None) -> float:
     """Share of the question's bigrams found in the text, IDF-weighted when weights are given."""
     return overlap_grams(terms, bigrams(text), weights)
 
 
-def overlap_grams(terms: set[str], grams: set[str] | frozenset[str], weights: TermWeights | None = None) -> float:
+def overlap_grams(terms: set[str], grams: set[str] | frozenset[str], weights: Weighting | None = None) -> float:
     if weights is not None:
         terms = {g for g in terms if weights.known(g)}  # bigrams across word joins (池项, 件被) match nothing
     if not terms:
@@ -178,7 +186,7 @@ def _windows(text: str) -> tuple[_Window, ...]:
     return tuple(windows)
 
 
-def best_phrase(intent: Intent, evidence: list[Evidence], weights: TermWeights | None = None,
+def best_phrase(intent: Intent, evidence: list[Evidence], weights: Weighting | None = None,
                 limit: int = 6) -> Extract | None:
     """The run of 1–3 consecutive phrases that best answers the question among the top clauses."""
     terms = question_terms(intent.question)
@@ -275,7 +283,7 @@ def _table_rows(text: str) -> list[tuple[str, list[str], str]]:
 
 
 def answer_table(intent: Intent, evidence: list[Evidence], notes: dict[str, str],
-                 weights: TermWeights | None = None) -> Extract | None:
+                 weights: Weighting | None = None) -> Extract | None:
     terms = question_terms(intent.question)
     best = None
     for item in evidence[:4]:

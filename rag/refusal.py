@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ingest.catalog_search import KeywordSearch
-from rag.compose import TIME_EXPR, QUESTION_WORDS, Extract, TermWeights, amount, bigrams, overlap, question_terms
+from rag.compose import TIME_EXPR, QUESTION_WORDS, Extract, Weighting, amount, bigrams, overlap, question_terms
 from rag.intent import Intent
 from rag.models import Evidence
 
@@ -32,7 +32,7 @@ def _jieba_posseg():
 
 
 class RefusalGate:
-    def __init__(self, search: KeywordSearch, weights: TermWeights):
+    def __init__(self, search: KeywordSearch, weights: Weighting):
         self.weights = weights
         self._search = search  # per-word look-ups in the catalog's indexes, not a copy of the corpus
 

@@ -88,16 +88,16 @@ class HybridRetriever:
             return []
         use_words, use_bigrams, use_dense = self.use
         rankings, weights, dense_scores = [], [], {}
-        places: dict[str, tuple[str, str]] = {}
-        for used, weight, hits in ((use_words, self.weights[0], search.search_words if use_words else None),
-                                   (use_bigrams, self.weights[1], search.search_bigrams if use_bigrams else None)):
-            if used:
-                found = hits(query, k, scope)
-                places.update((h.chunk_id, (h.doc_id, h.clause_path)) for h in found)
-                rankings.append([h.chunk_id for h in found])
-                weights.append(weight)
+        places: dict[str, tuple[str, str]] = {}  # chunk id → (doc_id, clause path), from the rows themselves
+        keyword_lists = [(search.search_words, self.weights[0])] if use_words else []
+        keyword_lists += [(search.search_bigrams, self.weights[1])] if use_bigrams else []
+        for rank, weight in keyword_lists:
+            found = rank(query, k, scope)
+            places.update((h.chunk_id, (h.doc_id, h.clause_path)) for h in found)
+            rankings.append([h.chunk_id for h in found])
+            weights.append(weight)
         if use_dense and not (self.adaptive and self._keywords_decide(rankings, weights, places)):
-            hits = self.index.store.query(self.embedder.embed_query(query), k, scope.chroma_where())
+            hits = self.index.nearest(self.embedder.embed_query(query), k, scope)
             dense_scores = {h.chunk_id: h.score for h in hits}
             for hit in hits:
                 places.setdefault(hit.chunk_id, (hit.doc_id, hit.clause_path))

