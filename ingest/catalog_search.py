@@ -86,6 +86,16 @@ class KeywordHit:
 
 
 @dataclass(frozen=True)
+class VectorHit:
+    chunk_id: str
+    score: float  # cosine similarity, higher is better
+    doc_id: str
+    clause_path: str
+    level: str
+    status: str
+
+
+@dataclass(frozen=True)
 class ChunkText:
     chunk_id: str
     doc_id: str
@@ -175,6 +185,18 @@ class KeywordSearch:
                    f"WHERE chunk_id IN ({','.join('?' * len(batch))})")
             found.update((row[0], ChunkText(*row)) for row in self._db().execute(sql, batch))
         return found
+
+    def place(self, scored: list[tuple[str, float]]) -> list[VectorHit]:
+        """Vector hits with their document, clause, level and status from the catalog; ids it does
+        not list (orphan vectors) are dropped here."""
+        places: dict[str, tuple] = {}
+        ids = [chunk_id for chunk_id, _ in scored]
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            places.update((row[0], row[1:]) for row in self._db().execute(
+                f"SELECT chunk_id, doc_id, clause_path, level, status FROM chunks WHERE chunk_id IN "
+                f"({','.join('?' * len(batch))})", batch))
+        return [VectorHit(chunk_id, score, *places[chunk_id]) for chunk_id, score in scored if chunk_id in places]
 
     def knows_word(self, word: str) -> bool:
         """Is this jieba word in some chunk?"""

@@ -27,13 +27,13 @@ from typing import Callable, Iterator, Mapping
 import numpy as np
 
 from ingest.catalog import CATALOG_FILE, Catalog, StoredDocument, read_catalog_id
-from ingest.catalog_search import ChunkFilter, KeywordSearch
+from ingest.catalog_search import ChunkFilter, KeywordSearch, VectorHit
 from ingest.chunking import CHUNKER_VERSION
 from ingest.errors import IndexMismatch, IndexMissing, StoreMismatch
 from ingest.lock import WriterLock
 from ingest.models import Chunk, Clause, Document, ParsedDocument
 from ingest.settings import Settings
-from ingest.store import VectorHit, VectorStore, validate_server_url
+from ingest.store import VectorStore, validate_server_url
 
 BROAD_FILTER = 0.05  # a filter admitting this share of chunks or more is applied after the vector search
 EXACT_LIMIT = 2000  # a filter admitting at most this many chunks is scored exactly over their vectors
@@ -240,7 +240,7 @@ class PolicyIndex:
 
     def _drop_uncommitted(self, ids: list[str]) -> None:
         try:
-            kept = self.catalog.chunk_ids() if ids else set()
+            kept = set(self.search.fetch(ids))  # same ids as a committed version: those vectors stay
             self.store.delete([i for i in ids if i not in kept])
         except (Exception, KeyboardInterrupt):  # left as orphans: the next writer deletes them
             pass
@@ -328,7 +328,7 @@ class PolicyIndex:
         scored exactly over its chunks' vectors, fetched by id; a broad one (a level, a status) is
         applied to an over-fetched unfiltered list. Chroma's `where` remains the fallback."""
         if scope.unrestricted:
-            return self.store.query(vector, k)
+            return self.search.place(self.store.query(vector, k))
         admitted = self.search.admitted(scope, EXACT_LIMIT)
         if admitted is not None:
             vectors = self.store.embeddings([row[0] for row in admitted])
@@ -342,10 +342,10 @@ class PolicyIndex:
         share = self.search.share(scope)
         if share >= BROAD_FILTER:
             fetch = min(int(2 * k / share) + 1, max(self.catalog.state().chunk_count, k))
-            hits = [h for h in self.store.query(vector, fetch) if scope.admits(h.level, h.status)]
+            hits = [h for h in self.search.place(self.store.query(vector, fetch)) if scope.admits(h.level, h.status)]
             if len(hits) >= k:
                 return hits[:k]
-        return self.store.query(vector, k, scope.chroma_where())
+        return self.search.place(self.store.query(vector, k, scope.chroma_where()))
 
 
 def _vector_metadata(chunk: Chunk, root: str) -> dict:

@@ -82,16 +82,6 @@ def _client(path: Path, server_url: str | None):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-@dataclass(frozen=True)
-class VectorHit:
-    chunk_id: str
-    score: float  # cosine similarity, higher is better
-    doc_id: str
-    clause_path: str
-    level: str = ""
-    status: str = ""
-
-
 class VectorStore:
     """One collection of vectors with flat filter metadata; texts live in the catalog."""
 
@@ -186,12 +176,11 @@ class VectorStore:
         """Collection metadata: the model, dimension, catalog id, generation, count and digest it matches."""
         self._need().modify(metadata=dict(info))
 
-    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[VectorHit]:
-        """Nearest chunks, best first. Distances become cosine similarity here and nowhere else."""
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first. Distances become similarities here and nowhere
+        else. No metadata is read back (it costs more than the search): the catalog has it."""
         if self._collection is None:
             return []
-        result = self._collection.query(
-            query_embeddings=[embedding.tolist()], n_results=k, where=where or None, include=["distances", "metadatas"],
-        )
-        return [VectorHit(cid, 1.0 - float(dist), *(str((meta or {}).get(key, "")) for key in ("doc_id", "clause_path", "level", "status")))
-                for cid, dist, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0])]
+        result = self._collection.query(query_embeddings=[embedding.tolist()], n_results=k, where=where or None,
+                                        include=["distances"])
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]

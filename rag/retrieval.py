@@ -99,8 +99,7 @@ class HybridRetriever:
         if use_dense and not (self.adaptive and self._keywords_decide(rankings, weights, places)):
             hits = self.index.nearest(self.embedder.embed_query(query), k, scope)
             dense_scores = {h.chunk_id: h.score for h in hits}
-            for hit in hits:
-                places.setdefault(hit.chunk_id, (hit.doc_id, hit.clause_path))
+            places.update((hit.chunk_id, (hit.doc_id, hit.clause_path)) for hit in hits)
             rankings.append([h.chunk_id for h in hits])
             weights.append(self.weights[2])
         fused = rrf(rankings, weights, self.rrf_k)

@@ -111,9 +111,9 @@ def build_app(assistant: Assistant, report_dir: Path | None = None):
         return [(f"{d.title}{'（征求意见稿）' if d.is_draft else ''}", d.doc_id) for d in assistant.documents()]
 
     def documents_table():
-        counts = {d.doc_id: (len(assistant.clauses(d.doc_id)), assistant.index.chunk_count(d.doc_id))
-                  for d in assistant.documents()}
-        return views.document_rows(assistant.documents(), counts)
+        snapshot = assistant.index.snapshot()  # one generation for the whole table
+        counts = {doc_id: (len(snapshot.clauses[doc_id]), stored.chunk_count) for doc_id, stored in snapshot.stored.items()}
+        return views.document_rows(snapshot.documents(), counts)
 
     # ---- 问答 ---------------------------------------------------------------------------------
     def respond(message: str, history: list, conversation: Conversation | None):

@@ -127,7 +127,7 @@ def test_a_reader_sees_a_document_another_process_added_without_restart(tmp_path
     after, _ = assistant.ask(question)
     assert "70亿元" in after.text and after.citations[0].document.source == "渠县.txt"
     assert {d.source for d in assistant.documents()} == {"宣汉县.txt", "渠县.txt"}
-    dense = assistant.index.store.query(embedder.embed_query("渠县预制菜产业园区"), 3)
+    dense = assistant.index.nearest(embedder.embed_query("渠县预制菜产业园区"), 3)
     assert any(hit.doc_id == after.citations[0].document.doc_id for hit in dense), "the vectors are seen too"
 
 

@@ -52,7 +52,7 @@ def test_ingest_into_a_chroma_server(chroma_server, tmp_path, settings, embedder
     report = ingest([tmp_path / "notice.txt"], settings, index, embedder)
     assert report.count("added") == 1
     assert index.store.count() == report.total_chunks > 0
-    hits = index.store.query(embedder.embed_query("无人机测试场建在哪里"), k=2)
+    hits = index.nearest(embedder.embed_query("无人机测试场建在哪里"), k=2)
     assert hits[0].clause_path == "二、（一）" and 0 < hits[0].score <= 1
     assert index.keywords().fetch([hits[0].chunk_id])[hits[0].chunk_id].text.startswith("（一）培育无人机测试基地")
     info = index.store.info()
