@@ -129,9 +129,8 @@ class KeywordSearch:
             sql = (f"SELECT c.chunk_id, c.doc_id, c.clause_path, best.rank FROM (SELECT rowid, bm25({table}) AS rank "
                    f"FROM {table} WHERE {table} MATCH ? ORDER BY rank, rowid LIMIT ?) AS best "
                    "JOIN chunks c ON c.id = best.rowid ORDER BY best.rank, c.id")
-            values = []
-        return [KeywordHit(chunk_id, doc_id, path, -rank) for chunk_id, doc_id, path, rank
-                in self._db().execute(sql, [any_of(tokens), *values, k] if condition else [any_of(tokens), k])]
+        rows = self._db().execute(sql, [any_of(tokens), *values, k])  # no condition: no values
+        return [KeywordHit(chunk_id, doc_id, path, -rank) for chunk_id, doc_id, path, rank in rows]
 
     def _informative(self, table: str, tokens: list[str]) -> list[str]:
         """The question's tokens worth their postings: none in over half the chunks, the rarest first
