@@ -15,6 +15,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from eval.dataset import test_split_hash
+
 WRITTEN = Path(__file__).with_name("written")
 OUT = Path(__file__).with_name("questions.jsonl")
 
@@ -53,11 +55,13 @@ def assemble() -> list[dict]:
         raw["split"] = "train" if raw["split"] == "dev" else "dev"
         raw["category"] = V1_CATEGORIES.get(raw["category"], raw["category"])
         raw["writer"] = "v1"
+        raw["collection"] = "corpus"
         for gold in raw["gold"]:
             gold["source"] = V1_TITLE_TO_CORPUS[gold["doc"]]
         questions.append(raw)
     for raw in _read("test_corpus.jsonl"):
         raw["split"] = "test"
+        raw["collection"] = "corpus"
         for gold in raw["gold"]:
             gold["source"] = SEED_TO_CORPUS[gold["source"]]
         questions.append(raw)
@@ -72,16 +76,9 @@ def assemble() -> list[dict]:
             else:
                 raw["split"] = _bucket(raw["id"])
             by_question[raw["question"]] = raw["split"]
+            raw["collection"] = "realdocs"
             questions.append(raw)
     return questions
-
-
-def test_split_hash(questions: list[dict]) -> str:
-    digest = hashlib.sha256()
-    for raw in questions:
-        if raw["split"] == "test":
-            digest.update(json.dumps(raw, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    return digest.hexdigest()[:16]
 
 
 def main() -> None:
@@ -90,7 +87,7 @@ def main() -> None:
     counts: dict[str, int] = {}
     for raw in questions:
         counts[raw["split"]] = counts.get(raw["split"], 0) + 1
-    print(f"{len(questions)} questions {counts}; test split hash {test_split_hash(questions)}")
+    print(f"{len(questions)} questions {counts}; test split hash {test_split_hash(OUT)}")
 
 
 if __name__ == "__main__":

@@ -28,3 +28,7 @@ class ModelUnavailable(PolicyQAError):
 
 class InvalidSetting(PolicyQAError):
     """A setting has a value that cannot work."""
+
+
+class StoreUnavailable(PolicyQAError):
+    """The `chroma run` server holding the vectors cannot be reached."""

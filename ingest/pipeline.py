@@ -8,23 +8,26 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from ingest.chunking import chunk_document
 from ingest.clauses import parse_clauses
 from ingest.errors import SkippedFile
+from ingest.guards import drop_repeated_clauses, scan_paths
 from ingest.index import PolicyIndex
-from ingest.loaders import SUPPORTED, load_file
+from ingest.loaders import LoadOptions, check_file, load_file
 from ingest.metadata import extract_metadata
 from ingest.models import Document, ParsedDocument
-from ingest.normalize import normalize_pages
+from ingest.normalize import Paragraph, normalize_document
 from ingest.settings import Settings
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of the file, read in blocks: hashing never holds a whole file in memory."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def document_id(title: str, doc_number: str | None, status: str) -> str:
@@ -32,13 +35,28 @@ def document_id(title: str, doc_number: str | None, status: str) -> str:
     return hashlib.sha1(f"{doc_number or title}|{status}".encode("utf-8")).hexdigest()[:16]
 
 
-def parse_document(path: Path, settings: Settings, content_hash: str | None = None) -> ParsedDocument:
-    extracted = load_file(path, settings.max_file_mb * 1024 * 1024, settings.max_pdf_pages)
-    paragraphs = normalize_pages(extracted.pages, extracted.paged)
-    if not any(p.text.strip() for p in paragraphs):
+def _without_running_titles(paragraphs: list[Paragraph], title: str) -> list[Paragraph]:
+    """A printed page may repeat the title in its body (a running header, a 历史版本 link): a short
+    paragraph that starts with the title and holds no sentence is furniture after its first use."""
+    seen, kept = False, []
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if title and text.startswith(title) and len(text) <= len(title) + 25 and "。" not in text:
+            if seen:
+                continue
+            seen = True
+        kept.append(paragraph)
+    return kept
+
+
+def parse_document(path: Path, settings: Settings, content_hash: str | None = None, progress=None) -> ParsedDocument:
+    options = LoadOptions(max_pdf_pages=settings.max_pdf_pages, ocr=settings.ocr, progress=progress)
+    extracted = load_file(path, settings.max_file_mb * 1024 * 1024, options)
+    normalized = normalize_document(extracted.pages, extracted.paged, extracted.ocr_pages)
+    if not any(p.text.strip() for p in normalized.paragraphs):
         raise SkippedFile(path, "no readable text after cleaning")
-    meta = extract_metadata(paragraphs, fallback_title=path.stem)
-    clauses = tuple(parse_clauses(paragraphs))
+    meta = extract_metadata(normalized.paragraphs, fallback_title=path.stem, furniture=normalized.furniture)
+    clauses = tuple(parse_clauses(_without_running_titles(normalized.paragraphs, meta.title)))
     document = Document(
         doc_id=document_id(meta.title, meta.doc_number, meta.status),
         title=meta.title,
@@ -51,20 +69,19 @@ def parse_document(path: Path, settings: Settings, content_hash: str | None = No
         source=str(path.resolve()),
         content_hash=content_hash or file_hash(path),
         pages=len(extracted.pages) if extracted.paged else None,
+        issuers=meta.issuers,
+        effective_date=meta.effective_date,
+        kind=meta.kind,
+        status_word=meta.status_word,
+        ocr_pages=len(extracted.ocr_pages),
     )
     return ParsedDocument(document, clauses)
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
-    """Files to ingest: the given files, and supported files under given folders (README.md excluded)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                            and p.name.lower() != "readme.md" and not p.name.startswith("."))
-        else:
-            found.append(path)
-    return found
+    """Files to ingest: the given files, and the files under given folders that ingest.guards lets in
+    (`scan_paths` also says why each other file is left out)."""
+    return scan_paths(paths).files
 
 
 @dataclass
@@ -107,7 +124,9 @@ def ingest(paths: list[Path], settings: Settings, index: PolicyIndex, embedder, 
     """Ingest files and folders into `index`. `progress(done, total, name)` is called per file."""
     started = time.perf_counter()
     report = IngestReport()
-    files = collect_files(paths)
+    collected = scan_paths(paths)
+    files = collected.files
+    report.outcomes += [FileOutcome(r.path.name, "skipped", reason=r.reason) for r in collected.refused]
     index.check_model(embedder.name, embedder.dimension)
     bar = None
     if show_bar:
@@ -115,16 +134,18 @@ def ingest(paths: list[Path], settings: Settings, index: PolicyIndex, embedder, 
 
         bar = tqdm(total=len(files), unit="file", desc="入库", file=sys.stderr, dynamic_ncols=True)
     seen_ids: set[str] = set()
-    for number, path in enumerate(files, start=1):
-        report.outcomes.append(_ingest_one(path, settings, index, embedder, seen_ids))
+    try:
+        for number, path in enumerate(files, start=1):
+            report.outcomes.append(_ingest_one(path, settings, index, embedder, seen_ids))
+            if bar is not None:
+                bar.update(1)
+                elapsed = time.perf_counter() - started
+                bar.set_postfix(chunks=report.chunks_written, rate=f"{report.chunks_written / max(elapsed, 1e-6):.1f} chunks/s")
+            if progress:
+                progress(number, len(files), path.name)
+    finally:  # also when a file's failure ends the batch: the error is printed on a line of its own
         if bar is not None:
-            bar.update(1)
-            elapsed = time.perf_counter() - started
-            bar.set_postfix(chunks=report.chunks_written, rate=f"{report.chunks_written / max(elapsed, 1e-6):.1f} chunks/s")
-        if progress:
-            progress(number, len(files), path.name)
-    if bar is not None:
-        bar.close()
+            bar.close()
     if prune:
         for document in index.documents():
             if not Path(document.source).exists():
@@ -139,7 +160,10 @@ def ingest(paths: list[Path], settings: Settings, index: PolicyIndex, embedder, 
 def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, seen_ids: set[str]) -> FileOutcome:
     name = path.name
     try:
+        check_file(path, settings.max_file_mb * 1024 * 1024)  # from stat: a too-large file is never read
         content_hash = file_hash(path)
+    except SkippedFile as skipped:
+        return FileOutcome(name, "skipped", reason=skipped.reason)
     except OSError as error:
         return FileOutcome(name, "skipped", reason=f"cannot be read ({error.strerror})")
     source = str(path.resolve())
@@ -151,6 +175,10 @@ def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, se
         parsed = parse_document(path, settings, content_hash)
     except SkippedFile as skipped:
         return FileOutcome(name, "skipped", reason=skipped.reason)
+    clauses, repeated = drop_repeated_clauses(parsed.clauses)
+    parsed = replace(parsed, clauses=clauses)
+    note = (f"{repeated} clauses repeating an earlier clause word for word were dropped (the first is kept): "
+            "check the file" if repeated else "")
     document = parsed.document
     if document.doc_id in seen_ids:
         return FileOutcome(name, "skipped", document.title,
@@ -166,4 +194,4 @@ def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, se
     if previous_id and previous_id != document.doc_id:
         index.remove_document(previous_id)  # the file now reads as another document
     status = "updated" if (existing or previous_id) else "added"
-    return FileOutcome(name, status, document.title, len(parsed.clauses), len(chunks))
+    return FileOutcome(name, status, document.title, len(parsed.clauses), len(chunks), reason=note)

@@ -6,13 +6,14 @@ similarity (higher is better) here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ingest.errors import PolicyQAError
+from ingest.errors import PolicyQAError, StoreUnavailable
 
 
 @dataclass(frozen=True)
@@ -73,17 +74,44 @@ def _client(path: Path, server_url: str | None):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _unreachable(server_url: str, error: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"chroma server at {server_url} is unreachable ({type(error).__name__}: "
+                            f"{(str(error).strip().splitlines() or ['no answer'])[0]}): start it (`chroma run --path <folder> --port <port>`) "
+                            "or fix --chroma-url; documents already written stay in it")
+
+
+def _server_call(method):
+    """A `chroma run` server that stops answering is a domain error naming it, not an httpx traceback."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            import httpx
+
+            if self._server_url and isinstance(error, httpx.TransportError):
+                raise _unreachable(self._server_url, error) from error
+            raise
+
+    return call
+
+
 class VectorStore:
     def __init__(self, path: Path, collection: str, server_url: str | None = None):
+        self._server_url = server_url
         try:
             self._client = _client(path, server_url)
             self._collection = self._client.get_or_create_collection(
                 collection, embedding_function=_Guard(), metadata={"hnsw:space": "cosine"},
             )
         except Exception as error:
+            if server_url and "could not connect" in str(error).lower():
+                raise _unreachable(server_url, error) from error
             where = server_url or path
             raise PolicyQAError(f"vector store at {where} cannot be opened ({error}); check the path or server") from error
 
+    @_server_call
     def upsert(self, chunk_ids: list[str], texts: list[str], embeddings: np.ndarray, metadatas: list[dict]) -> None:
         for start in range(0, len(chunk_ids), 500):
             end = start + 500
@@ -92,17 +120,21 @@ class VectorStore:
                 embeddings=embeddings[start:end].tolist(), metadatas=metadatas[start:end],
             )
 
+    @_server_call
     def delete_document(self, doc_id: str) -> None:
         self._collection.delete(where={"doc_id": doc_id})
 
+    @_server_call
     def count(self) -> int:
         return self._collection.count()
 
+    @_server_call
     def all_chunks(self) -> list[StoredChunk]:
         result = self._collection.get(include=["documents", "metadatas"])
         return [StoredChunk(i, d or "", m or {}) for i, d, m in
                 zip(result["ids"], result["documents"], result["metadatas"])]
 
+    @_server_call
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first."""
         result = self._collection.query(
