@@ -194,7 +194,8 @@ def build_app(assistant: Assistant, report_dir: Path | None = None):
                     time.sleep(0.01)
             history[-1] = {"role": "assistant", "content": text}
             yield history, state, views.sources_html(final), ""
-        except Exception as error:  # a message, never a stack trace
+        except Exception as error:  # the user sees one line; the server log gets the traceback
+            log.exception("answering %r failed", message)
             history[-1] = {"role": "assistant", "content": f"⚠️ 内部错误，请稍后重试（{type(error).__name__}）。"}
             yield history, conversation, views.sources_html(None), ""
 
