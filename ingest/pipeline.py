@@ -135,8 +135,12 @@ def ingest(paths: list[Path], settings: Settings, index: PolicyIndex, embedder, 
         bar = tqdm(total=len(files), unit="file", desc="入库", file=sys.stderr, dynamic_ncols=True)
     seen_ids: set[str] = set()
     try:
+        def pages_read(done: int, total: int, note: str) -> None:  # OCR reports each page of a scan
+            if bar is not None:
+                bar.set_postfix_str(f"{note}（{done}/{total}页）")
+
         for number, path in enumerate(files, start=1):
-            report.outcomes.append(_ingest_one(path, settings, index, embedder, seen_ids))
+            report.outcomes.append(_ingest_one(path, settings, index, embedder, seen_ids, pages_read))
             if bar is not None:
                 bar.update(1)
                 elapsed = time.perf_counter() - started
@@ -157,7 +161,8 @@ def ingest(paths: list[Path], settings: Settings, index: PolicyIndex, embedder, 
     return report
 
 
-def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, seen_ids: set[str]) -> FileOutcome:
+def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, seen_ids: set[str],
+                pages_read=None) -> FileOutcome:
     name = path.name
     try:
         check_file(path, settings.max_file_mb * 1024 * 1024)  # from stat: a too-large file is never read
@@ -172,7 +177,7 @@ def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, se
         seen_ids.add(previous_id)
         return FileOutcome(name, "unchanged", doc.title, len(index.clauses(previous_id)), index.chunk_count(previous_id))
     try:
-        parsed = parse_document(path, settings, content_hash)
+        parsed = parse_document(path, settings, content_hash, progress=pages_read)
     except SkippedFile as skipped:
         return FileOutcome(name, "skipped", reason=skipped.reason)
     clauses, repeated = drop_repeated_clauses(parsed.clauses)

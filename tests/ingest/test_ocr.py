@@ -185,8 +185,12 @@ def test_scanned_pages_are_read_by_ocr(scanned_notice):
 
 def test_scanned_notice_parses_into_clauses_and_doc_number(scanned_notice, tmp_path):
     path, _ = scanned_notice
-    parsed = parse_document(path, Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache"))
+    pages = []
+    parsed = parse_document(path, Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache"),
+                            progress=lambda done, total, note: pages.append((done, total)))
     clauses = {c.path: c for c in parsed.clauses}
+    assert pages == [(1, 2), (2, 2)]  # what the ingest progress bar shows, page by page
+    assert parsed.document.ocr_pages == 2 and all(c.ocr for c in parsed.clauses)
     assert parsed.document.doc_number == "达市府办发〔2024〕9号"
     assert {"一、", "二、（一）", "二、（二）", "三、（二）"} <= set(clauses)
     assert clauses["二、（二）"].page_start == 2
