@@ -40,8 +40,8 @@ def answer(ctx):
 KIND = Kind(
     name="documents",
     examples=(
-        "哪些文件支持锂电池项目？", "哪个文件提到了人才公寓？", "哪份文件规定了这件事？", "哪些政策涉及新能源汽车？",
-        "Which documents mention electric bikes?", "哪些文件里有招商引资的内容？", "在哪些文件里被支持？",
+        "哪些文件支持这类项目？", "哪个文件提到了这件事？", "哪份文件规定了这件事？", "哪些政策涉及新能源汽车？",
+        "Which documents mention it?", "哪些文件里有这方面的内容？", "在哪些文件里被支持？",
         "哪个文件对这个有规定？",
     ),
     cues=_ASKS.pattern,

@@ -1,4 +1,4 @@
-"""Lookups: a pasted or named citation (川办发〔2022〕67号 （七）, 劳动法第二十一条) shows that clause."""
+"""Lookups: a pasted or named citation (X府发〔2020〕5号 （三）, 某某法第二十一条) shows that clause."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def answer(ctx):
 KIND = Kind(
     name="lookup",
     examples=(
-        "67号文第七条讲的啥", "劳动法第二十一条", "第三条是什么内容", "三、（二）说了什么", "川办发〔2022〕67号 （七）",
+        "12号文第七条讲的啥", "这部法第二十一条", "第三条是什么内容", "三、（二）说了什么", "某府发〔2020〕5号 （三）",
         "第十五条的原文", "What does article 21 say?", "附件2是什么", "专栏1的内容", "第二章第五条",
     ),
     cues=r"第[一二三四五六七八九十百零\d]+条|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|专栏\s*\d|附件\s*\d|article \d+",
