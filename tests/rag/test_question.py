@@ -24,7 +24,7 @@ DOCUMENTS = [
     ("这个行动哪天结束？", "when"), ("试用期最长多久？", "duration"), ("这项任务由哪个部门牵头？", "who"),
     ("罚款多少钱？", "amount"), ("鼓励发展哪些产业？", "list"), ("申请要满足什么条件？", "definition"),
     ("可以在人行道上骑车吗？", "yesno"), ("这个文件的文号是什么？", "docfact"), ("两份文件有什么不同？", "compare"),
-    ("哪些文件支持新能源项目？", "documents"), ("劳动法第二十一条讲的什么", "lookup"),
+    ("哪些文件支持新能源项目？", "documents"), ("劳动法第二十一条讲的什么", "lookup"), ("基地建在哪个县？", "where"),
     ("How long is the probation period?", "duration"), ("Who approves it?", "who"),
 ])
 def test_every_kind_is_scored_and_the_best_wins(question, kind):
