@@ -1,9 +1,10 @@
 """Answer benchmark, no LLM: model load time, resident memory, latency over the question set.
 
-    python bench/bench_answer.py            # needs an index: run `policyqa ingest corpus` first
+    python bench/bench_answer.py            # needs an index: `policyqa ingest corpus ../shared/realdocs`
 
-Each question of eval/questions.jsonl is asked once after a warm-up; figures are for distinct
-questions (no answer or embedding cache).
+Each question of eval/questions.jsonl is asked twice. The first pass is cold: every candidate
+sentence is embedded for the first time. The second pass is warm: the sentence vectors of the
+clauses it meets are kept (as they are in a running app, where the same clauses recur).
 """
 
 from __future__ import annotations
@@ -30,18 +31,23 @@ def main() -> None:
     questions = [q.question for q in load_questions()]
     for question in questions[:3]:
         assistant.ask(question)  # warm-up: lazy imports, first allocations
-    timings = []
-    for question in questions:
-        t0 = time.perf_counter()
-        assistant.ask(question)
-        timings.append(1000 * (time.perf_counter() - t0))
-    timings.sort()
+    def timed() -> list[float]:
+        timings = []
+        for question in questions:
+            t0 = time.perf_counter()
+            assistant.ask(question)
+            timings.append(1000 * (time.perf_counter() - t0))
+        return sorted(timings)
+
+    cold, warm = timed(), timed()
     result = {
-        "questions": len(timings),
+        "questions": len(cold),
         "model_and_index_load_s": round(load_s, 2),
-        "median_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[int(0.95 * len(timings)) - 1], 1),
-        "max_ms": round(timings[-1], 1),
+        "cold_median_ms": round(statistics.median(cold), 1),
+        "cold_p95_ms": round(cold[int(0.95 * len(cold)) - 1], 1),
+        "warm_median_ms": round(statistics.median(warm), 1),
+        "warm_p95_ms": round(warm[int(0.95 * len(warm)) - 1], 1),
+        "warm_max_ms": round(warm[-1], 1),
         "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     for key, value in result.items():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 
 from eval.dataset import EvalQuestion, Gold
+from ingest.normalize import repair_chars
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,7 @@ class Cited:
     clause_path: str
     quote: str
     clause_text: str
+    source: str = ""  # file name the document was ingested from
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,25 @@ class Result:
     citations: tuple[Cited, ...]
     retrieved: tuple[Cited, ...]  # ranked evidence (quote = the clause or chunk text)
     seconds: float
+    confidence: float = 1.0  # the answering layer's calibrated support score
+
+
+def comparable(text: str) -> str:
+    """Text as answers and gold strings are compared: ingest's character repair (half-width digits,
+    radicals as ideographs), no whitespace — the writers copied from raw extracts that keep ６ and
+    line-break spaces, while answers quote the repaired text."""
+    return re.sub(r"\s+", "", repair_chars(text))
+
+
+def _same_document(item: Cited, gold: Gold) -> bool:
+    if gold.source and item.source:
+        return item.source == gold.source
+    return item.doc == gold.doc
 
 
 def matches_gold(item: Cited, gold: tuple[Gold, ...]) -> bool:
-    return any(item.doc == g.doc and (item.clause_path == g.clause_path or g.quote in item.clause_text) for g in gold)
+    return any(_same_document(item, g) and (item.clause_path == g.clause_path or item.clause_path.endswith(g.clause_path)
+                                            or comparable(g.quote) in comparable(item.clause_text)) for g in gold)
 
 
 def answer_correct(result: Result) -> bool:
@@ -38,7 +56,9 @@ def answer_correct(result: Result) -> bool:
         return result.refused
     if result.refused:
         return False
-    return all(s in result.answer for s in q.must_contain) and not any(s in result.answer for s in q.must_not_contain)
+    answer = comparable(result.answer)
+    return (all(comparable(s) in answer for s in q.must_contain)
+            and not any(comparable(s) in answer for s in q.must_not_contain))
 
 
 def gold_rank(result: Result) -> int | None:
@@ -80,3 +100,19 @@ def summarize(results: list[Result]) -> dict:
         "latency_median_ms": 1000 * statistics.median(latencies) if latencies else None,
         "latency_p95_ms": 1000 * latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else None,
     }
+
+
+def refusal_curve(results: list[Result], thresholds=tuple(t / 20 for t in range(1, 20))) -> list[dict]:
+    """What refusing every answer whose confidence is below t would give: refusal precision (refused
+    questions that were unanswerable), refusal recall (unanswerable questions refused), accuracy."""
+    curve = []
+    unanswerable = sum(not r.question.answerable for r in results)
+    for t in thresholds:
+        refused = [r for r in results if r.refused and r.confidence == 0.0 or r.confidence < t]
+        right_refusals = sum(not r.question.answerable for r in refused)
+        kept = [r for r in results if r not in refused]
+        correct = right_refusals + sum(answer_correct(r) for r in kept if r.question.answerable)
+        curve.append({"threshold": t, "precision": right_refusals / len(refused) if refused else None,
+                      "recall": right_refusals / unanswerable if unanswerable else None,
+                      "accuracy": correct / len(results) if results else None})
+    return curve

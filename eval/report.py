@@ -41,7 +41,21 @@ def markdown(report: dict, regressions: list[str]) -> str:
     for category, metrics in report["system"]["categories"].items():
         cells = [_fmt(b["categories"][category]["accuracy"]) for b in report["baselines"].values()]
         lines.append(f"| {category} | {_fmt(metrics['accuracy'])} | " + " | ".join(cells) + " |")
+    if report.get("refusal_curve"):
+        lines += ["", f"## 拒答曲线（当前阈值 {report.get('refusal_threshold', '—')}）", "",
+                  "| 数据集 | 阈值 | 拒答精确率 | 拒答召回率 | 准确率 |", "|---|---|---|---|---|"]
+        for split, curve in report["refusal_curve"].items():
+            for point in curve[::2]:
+                lines.append(f"| {split} | {point['threshold']:.2f} | {_fmt(point['precision'])} | "
+                             f"{_fmt(point['recall'])} | {_fmt(point['accuracy'])} |")
+    if report.get("test_split_hash"):
+        lines += ["", f"测试集指纹：{report['test_split_hash']}"]
     lines += ["", f"未通过的问题（{len(report['failed'])}）：" + ("、".join(report["failed"]) or "无")]
+    texts = {q["id"]: q for q in report.get("questions", [])}
+    for question_id in report["failed"][:300]:
+        item = texts.get(question_id)
+        if item:
+            lines.append(f"- {question_id}（{item['split']}，{item['category']}）{item['question']} → {item['answer'][:80]}")
     if regressions:
         lines.append(f"\n相比上次退步的问题：{'、'.join(regressions)}")
     lines += ["", "![分类准确率](accuracy.png)"]

@@ -212,7 +212,7 @@ class KeywordSearch:
 
 class StoredTermWeights:
     """IDF of character bigrams read from the catalog's term table (same formula as
-    `rag.compose.TermWeights`, which recomputes it from texts): 渠县 weighs more than 产业."""
+    `rag.rank.FrequencyWeights`, which recomputes it from texts): 渠县 weighs more than 产业."""
 
     def __init__(self, catalog: Catalog, chunk_count: int):
         self._catalog = catalog

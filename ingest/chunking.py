@@ -6,7 +6,7 @@ import re
 
 from ingest.models import Chunk, Clause, ParsedDocument
 
-CHUNKER_VERSION = "clause-v3"  # v3: chunk ids carry the clause ordinal and the file's content hash
+CHUNKER_VERSION = "clause-v4"  # v4: ids carry the clause ordinal and the file's content hash (catalog)
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’）]*|\n|$)")
 
 
@@ -35,6 +35,10 @@ def _pieces(text: str, max_chars: int) -> list[str]:
 
 
 def _is_bare_heading(clause: Clause) -> bool:
+    """A heading line alone (一、总体要求, 第二章 总则): no sentence, nothing after the heading. A clause
+    of one short sentence (第六十二条 女职工生育享受不少于九十天的产假。) is content and is indexed."""
+    if "\n" in clause.text.strip() or re.search("[。；！？：:]", clause.text):
+        return False
     return len(clause.text) <= len(clause.path) + len(clause.heading) + 3
 
 

@@ -47,7 +47,7 @@ _NUMBERED = [
     ("l4", 6, re.compile(r"^（(\d{1,2})）\s*"), "（{}）"),
 ]
 _BOX = re.compile(r"^专栏\s*(\d+)\s*")
-_ANNEX = re.compile(r"^附件\s*(\d*)\s*$|^附件\s*(\d+)\s+(?![：:])")
+_ANNEX = re.compile(r"^附件\s*(\d*)\s*$|^附件\s*(\d+)\s+(?![：:])|^附\s*[：:](?=\s*\S{2,40}$)")
 _NOTE = re.compile(r"^备\s*注\s*[:：]?\s*")
 _ENDMATTER = re.compile(r"^(抄送[:：]|信息公开选项|印发[:：])")
 
@@ -99,8 +99,15 @@ class _Open:
         return render_path(self.segments)
 
 
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条$")
+_PART = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章节编]$")
+
+
 def render_path(segments: list[str]) -> str:
-    """['三、', '（一）'] → 三、（一）; ['附件 2', '备注'] → 附件 2 备注."""
+    """['三、', '（一）'] → 三、（一）; ['附件 2', '备注'] → 附件 2 备注; ['第二章', '第十条', '（三）'] →
+    第十条（三）: articles are numbered through the whole text and cited without their chapter."""
+    if any(_ARTICLE.match(s) for s in segments):
+        segments = [s for s in segments if not _PART.match(s)]
     out = ""
     for segment in segments:
         named = segment.startswith(("专栏", "附件", "备注", "前言", "文末"))
@@ -169,7 +176,7 @@ class ClauseParser:
             self._open(self.container.segments, "box", self.container.heading)
         elif annex := _ANNEX.match(text):
             number = annex.group(1) or annex.group(2) or ""
-            segment = f"附件 {int(number)}" if number else "附件"
+            segment = f"附件 {int(number)}" if number else ("附" if text.startswith("附") and not text.startswith("附件") else "附件")
             self.container = _Open([segment], "annex", text[annex.end():].strip())
             self._open(self.container.segments, "annex", self.container.heading)
         elif _NOTE.match(text):
@@ -179,14 +186,16 @@ class ClauseParser:
         elif found := self._numbered(text):
             name, level, segment, match, number = found
             self.container = None
+            # Numbers are never reset by a higher level: tasks 1.–20. and items （一）… often run on
+            # across sections, and a restart at 1 is accepted anyway.
             self.last_number[name] = number
-            for deeper, deeper_level, _, _ in _NUMBERED:
-                # （一）… and 第X条 often run on across parts and chapters, so they never reset.
-                if deeper_level > level and deeper not in ("l2", "article"):
-                    self.last_number.pop(deeper, None)
             self.stack = [entry for entry in self.stack if entry[0] < level]
             rest = text[match.end():]
-            heading = _heading(rest, whole_line=not re.search("[。；！？]", rest) and len(rest) <= 40)
+            if name == "article":  # articles have no heading, unless one is given in brackets: 第一条（目的）
+                bracket = re.match(r"^[（(]([^（）()]{1,20})[）)]", rest.strip())
+                heading = bracket.group(1) if bracket else ""
+            else:
+                heading = _heading(rest, whole_line=not re.search("[。；！？]", rest) and len(rest) <= 40)
             self.stack.append((level, segment, heading))
             self._open([s for _, s, _ in self.stack], "clause", heading)
         elif len(self.current.paragraphs) == 1 and self.current.kind in ("box", "annex") and not self.current.heading:
@@ -250,6 +259,7 @@ def parse_clauses(paragraphs: list[Paragraph]) -> list[Clause]:
                 lead_unit=units[0] if units and lead_rule else None,
                 standing_rule=standing_rule if units else None,
                 kind=open_clause.kind,
+                ocr=any(p.ocr for p in open_clause.paragraphs),
             )
         )
     return clauses

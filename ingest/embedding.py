@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
+
 import numpy as np
 
 from ingest.errors import ModelUnavailable
@@ -73,6 +75,11 @@ class Embedder:
         ).astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
+        """One query vector; the last few are kept, since retrieval and answer ranking both need it."""
+        return self._query_vector(text)
+
+    @lru_cache(maxsize=256)
+    def _query_vector(self, text: str) -> np.ndarray:
         """One query, the model's query prompt prepended. Runs the encoder directly: the per-call
         bookkeeping of `SentenceTransformer.encode` costs more than the forward pass of a short query."""
         import torch

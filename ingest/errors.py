@@ -40,3 +40,7 @@ class StoreMismatch(PolicyQAError):
 
 class WriterBusy(PolicyQAError):
     """Another process is writing to the data folder and the caller asked not to wait."""
+
+
+class StoreUnavailable(PolicyQAError):
+    """The `chroma run` server holding the vectors cannot be reached."""

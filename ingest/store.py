@@ -7,13 +7,13 @@ returns distances (lower is better); `VectorStore.query` converts them to cosine
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ingest.errors import InvalidSetting, PolicyQAError
+from ingest.errors import InvalidSetting, PolicyQAError, StoreUnavailable
 
 
 class _Guard:
@@ -82,6 +82,29 @@ def _client(path: Path, server_url: str | None):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _unreachable(server_url: str, error: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"chroma server at {server_url} is unreachable ({type(error).__name__}: "
+                            f"{(str(error).strip().splitlines() or ['no answer'])[0]}): start it (`chroma run --path <folder> --port <port>`) "
+                            "or fix --chroma-url; documents already written stay in it")
+
+
+def _server_call(method):
+    """A `chroma run` server that stops answering is a domain error naming it, not an httpx traceback."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            import httpx
+
+            if self._server_url and isinstance(error, httpx.TransportError):
+                raise _unreachable(self._server_url, error) from error
+            raise
+
+    return call
+
+
 class VectorStore:
     """One collection of vectors with flat filter metadata; texts live in the catalog."""
 
@@ -98,6 +121,8 @@ class VectorStore:
         except PolicyQAError:
             raise
         except Exception as error:
+            if self._server_url and "could not connect" in str(error).lower():
+                raise _unreachable(self._server_url, error) from error
             raise PolicyQAError(f"vector store at {self.where} cannot be opened ({error}); check the path or server") from error
         collection = None
         try:
@@ -134,19 +159,23 @@ class VectorStore:
             raise PolicyQAError(f"collection {self.name} does not exist in the vector store at {self.where}")
         return self._collection
 
+    @_server_call
     def upsert(self, chunk_ids: list[str], embeddings: np.ndarray, metadatas: list[dict]) -> None:
         for start in range(0, len(chunk_ids), 500):
             end = start + 500
             self._need().upsert(ids=chunk_ids[start:end], embeddings=embeddings[start:end].tolist(),
                                 metadatas=metadatas[start:end])
 
+    @_server_call
     def delete(self, chunk_ids: list[str]) -> None:
         for start in range(0, len(chunk_ids), 500):
             self._need().delete(ids=chunk_ids[start : start + 500])
 
+    @_server_call
     def count(self) -> int:
         return self._collection.count() if self._collection is not None else 0
 
+    @_server_call
     def ids(self) -> set[str]:
         """Every id in the collection (paged): used only to find orphans after a mismatch."""
         found: set[str] = set()
@@ -159,12 +188,14 @@ class VectorStore:
             if len(batch) < page:
                 return found
 
+    @_server_call
     def metadatas(self, chunk_ids: list[str] | None = None) -> dict[str, dict]:
         """Metadata by id (all of them when no ids are given: for `repair` only)."""
         result = self._need().get(ids=chunk_ids, include=["metadatas"]) if chunk_ids is not None else \
             self._need().get(include=["metadatas"])
         return {i: m or {} for i, m in zip(result["ids"], result["metadatas"])}
 
+    @_server_call
     def embeddings(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         result = self._need().get(ids=chunk_ids, include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(result["ids"], result["embeddings"])}
@@ -172,10 +203,12 @@ class VectorStore:
     def info(self) -> dict[str, Any]:
         return dict(self._collection.metadata or {}) if self._collection is not None else {}
 
+    @_server_call
     def set_info(self, info: dict[str, Any]) -> None:
         """Collection metadata: the model, dimension, catalog id, generation, count and digest it matches."""
         self._need().modify(metadata=dict(info))
 
+    @_server_call
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first. Distances become similarities here and nowhere
         else. No metadata is read back (it costs more than the search): the catalog has it."""

@@ -27,8 +27,8 @@ class IndustryHit:
     def row(self) -> dict:
         return {
             "文件": self.document.title,
-            "文号": self.document.doc_number or ("（无，征求意见稿）" if self.document.is_draft else ""),
-            "状态": "征求意见稿" if self.document.is_draft else "正式",
+            "文号": self.document.doc_number or (f"（无，{self.document.status_label}）" if self.document.is_draft else ""),
+            "状态": self.document.status_label,
             "层级": {"province": "省", "city": "市", "county": "县"}.get(self.document.level or "", ""),
             "地区": self.place,
             "条款": self.clause.path,

@@ -60,9 +60,17 @@ def normalized_path(path: str) -> str:
     return normalize_for_matching(path).replace("．", ".")
 
 
+def _chinese_article_numbers(text: str) -> str:
+    """第96条 / 96条 → 第九十六条: clause paths are written in Chinese numerals."""
+    from rag.numerals import to_chinese
+
+    return re.sub(r"(?<![\d〔号])第?(\d{1,3})([条章节])",
+                  lambda m: f"第{to_chinese(int(m.group(1)))}{m.group(2)}", text)
+
+
 def split_citation(query: str) -> tuple[str, str | None]:
     """→ (the document part, the clause path expression or None)."""
-    text = normalize_for_matching(query).replace("．", ".")
+    text = _chinese_article_numbers(normalize_for_matching(query).replace("．", "."))
     matches = list(_PATH_EXPR.finditer(text))
     if not matches:
         return text, None
@@ -84,7 +92,7 @@ def match_documents(documents: list[Document], text: str) -> list[tuple[float, D
             score += 10
         for ref in refs:
             prefix, year, serial = ref.groups()
-            if number.endswith(f"〕{int(serial)}号") and (not year or f"〔{year}〕" in number) \
+            if number.endswith((f"〕{int(serial)}号", f"第{int(serial)}号")) and (not year or f"〔{year}〕" in number) \
                     and (not prefix or prefix in number):
                 score += 6
         if len(remainder) >= 2:

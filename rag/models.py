@@ -57,10 +57,14 @@ class Answer:
     refused: bool = False
     kind: str = "other"
     notice: str = ""  # e.g. the LLM failed and the extractive answer is shown
+    source: str = "extractive"  # "llm" when the text is an LLM's phrasing that passed the claim check
+    confidence: float = 0.0  # calibrated chance the answer is right (rag.refusal); shown as 依据充分/较弱
+    nearest: list[Citation] = field(default_factory=list)  # a refusal's closest clauses: NOT sources
 
     def to_json(self, question_id=None) -> dict:
-        payload = {"answer": self.text, "refused": self.refused,
-                   "citations": [c.to_json() for c in self.citations]}
+        payload = {"answer": self.text, "refused": self.refused, "confidence": round(self.confidence, 3),
+                   "citations": [c.to_json() for c in self.citations],
+                   "nearest": [c.to_json() for c in self.nearest]}
         if question_id is not None:
             payload = {"id": question_id, **payload}
         return payload  # a stable shape: tools outside the project read it

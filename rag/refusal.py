@@ -1,72 +1,76 @@
-"""Knowing when not to answer: false premises and facts the documents never state.
+"""Knowing when not to answer, as a calibrated decision.
 
-Three checks, calibrated on the dev split of eval/questions.jsonl:
-- a year the question names must stand in the clause that would answer it;
-- a content word of the question that occurs nowhere in the corpus (补贴, 局长, 获批) means the
-  documents do not speak of it;
-- the answering clause must share enough of the question's wording (character bigrams).
+The support score is a logistic regression over the best candidate's features (its ranker
+probability, how much of the question's rare wording the clause holds, whether the asked-for answer
+type is present, dense similarity) fitted on the TRAIN split by `rag/fit.py`: it estimates the chance
+that the answer is right. Below the threshold (also chosen on TRAIN, stored with the weights in
+`rag/refusal.json`) the assistant refuses and names the closest clauses. Two facts are checked
+outright because no score can stand in for them: a year or an ordinal (第四季) the question names
+must occur in the answering clause.
 """
 
 from __future__ import annotations
 
-import re
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from ingest.catalog_search import KeywordSearch
-from rag.compose import TIME_EXPR, QUESTION_WORDS, Extract, Weighting, amount, bigrams, overlap, question_terms
-from rag.intent import Intent
-from rag.models import Evidence
+from rag.rank import Candidate
 
-MIN_SUPPORT = 0.25
-# Colloquial words that carry no content of their own ("一把手" is a person the text calls 主要负责同志).
-_COLLOQUIAL = frozenset("时候 县里 市里 省里 区里 一把手 出去 多久 咋 啥 弄 搞 办 开 几天 几年 要求 提出 规定 说法 有没有 能不能 可以 哪里 多大 东西 事情 方面 情况 内容 讲 说 提到 涉及 分别 各自 一共 总共 具体 主要 目前 现在 今年 明年 相关 有关".split())
-_SALIENT_POS = ("n", "vn", "eng")  # nouns: verbs and adjectives vary with phrasing
-
-
-def _jieba_posseg():
-    from ingest.keyword import _jieba
-
-    _jieba()
-    import jieba.posseg as posseg
-
-    return posseg
+WEIGHTS_FILE = Path(__file__).with_name("refusal.json")
+TYPED_KINDS = {"when": "时间", "duration": "期限", "amount": "数额", "person": "人员姓名"}
+GATE_FEATURES = ("ranker", "overlap_clause", "rare_terms", "answer_type", "dense", "margin")
+_FALLBACK = {"version": "fallback", "coef": [4.0, 2.0, 2.0, 1.0, 2.0, 1.0], "intercept": -5.0, "threshold": 0.5}
 
 
-class RefusalGate:
-    def __init__(self, search: KeywordSearch, weights: Weighting):
-        self.weights = weights
-        self._search = search  # per-word look-ups in the catalog's indexes, not a copy of the corpus
+@dataclass(frozen=True)
+class Decision:
+    refuse: bool
+    confidence: float  # calibrated chance the answer is right (0 for a refusal by rule)
+    reason: str = ""
+    candidate: Candidate | None = None
 
-    def unknown_terms(self, question: str) -> list[str]:
-        """Content words of the question that occur nowhere in the corpus."""
-        unknown = []
-        pairs = list(_jieba_posseg().cut(question))
-        for pair in pairs:
-            word, flag = pair.word, pair.flag
-            if len(word) < 2 or word in _COLLOQUIAL or QUESTION_WORDS.fullmatch(word) or not flag.startswith(_SALIENT_POS):
-                continue
-            if self._search.knows_word(word) or self._search.contains_text(word):
-                continue
-            # Segmentation slips (县市区, 段时间) still share bigrams with the text; unseen ideas do not.
-            if any(self.weights.known(gram) for gram in bigrams(word)) and len(word) > 2:
-                continue
-            unknown.append(word)
-        return unknown
 
-    def reason(self, intent: Intent, extract: Extract, evidence: list[Evidence], context: str = "") -> str | None:
-        """Why the documents cannot answer this (None: they can). `context`: the clause's parent headings."""
-        clause_text = context + extract.evidence.clause.text + extract.evidence.document.title
-        for year in intent.years:
-            if year not in clause_text:
-                return f"已收录文件中未找到{year}年的相关规定"
-        unknown = self.unknown_terms(intent.question)
-        if unknown:
-            return f"已收录文件中未找到关于“{'、'.join(unknown[:3])}”的内容"
-        support = overlap(question_terms(intent.question), clause_text, self.weights)
-        if support < MIN_SUPPORT:
-            return "已收录文件中未找到直接回答该问题的条款"
-        # The answer must be of the kind asked for: a time for "when", a quantity for "how much".
-        if intent.kind == "how_much" and not amount(extract.direct) and not re.search(r"\d", extract.quote):
-            return "已收录文件中未给出具体数额"
-        if intent.kind == "when" and not TIME_EXPR.search(extract.direct):
-            return "已收录文件中未给出具体时间"
-        return None
+@lru_cache(maxsize=1)
+def gate() -> dict:
+    try:
+        return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _FALLBACK
+
+
+def gate_features(ranked: list[Candidate], answer_types: tuple[str, ...]) -> tuple[float, ...]:
+    best = ranked[0]
+    dense, _, overlap_clause, _, _, _, rare = best.features
+    typed = 1.0 if best.typed(answer_types) or not answer_types else 0.0
+    margin = best.score - (ranked[1].score if len(ranked) > 1 else 0.0)
+    return (best.score, overlap_clause, rare, typed, dense, margin)
+
+
+def support(features: tuple[float, ...], model: dict | None = None) -> float:
+    model = model or gate()
+    z = model["intercept"] + sum(w * x for w, x in zip(model["coef"], features))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def decide(question, kind, ranked: list[Candidate]) -> Decision:
+    if not ranked:
+        return Decision(True, 0.0, "已收录文件中未找到相关条款")
+    if kind.name in TYPED_KINDS:
+        # A when / how long / how much question needs a date, a duration or an amount in the answer: the
+        # best sentence that holds one answers it; a sentence without one does not, however close its wording.
+        typed = [c for c in ranked if c.typed(kind.answer_types)]
+        if not typed:
+            return Decision(True, 0.0, "已收录文件中未找到所问的具体" + TYPED_KINDS[kind.name], ranked[0])
+        ranked = typed + [c for c in ranked if c not in typed]
+    best = ranked[0]
+    clause_text = best.evidence.clause.text + best.evidence.clause.heading + best.evidence.document.title
+    for fact in question.years + question.ordinals:
+        if fact not in clause_text and not any(fact in c.evidence.clause.text for c in ranked[:3]):
+            return Decision(True, 0.0, f"已收录文件中未找到“{fact}”的相关规定", best)
+    confidence = support(gate_features(ranked, kind.answer_types))
+    if confidence < gate()["threshold"]:
+        return Decision(True, confidence, "已收录文件中未找到能直接回答该问题的条款", best)
+    return Decision(False, confidence, "", best)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
+
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+# Real documents from elsewhere: CI has ../shared beside the checkout; elsewhere their tests skip.
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+needs_realdocs = pytest.mark.skipif(not REALDOCS.is_dir(), reason=f"{REALDOCS} not beside the checkout (CI has it)")
 FONT_CANDIDATES = [
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -128,3 +133,33 @@ def cli(*args: str) -> list[str]:
     import sys
 
     return [sys.executable, "-m", "ui.cli", *args]
+
+
+def make_bomb_pdf(path: Path, inflated_mb: int = 100, image: bool = False) -> Path:
+    """A one-page PDF of ~100 KB whose page content stream (or, with image=True, its one image)
+    inflates to `inflated_mb` MiB: a decompression bomb, written by hand as no PDF library makes one."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(b" " * 2**20) for _ in range(inflated_mb)) + packer.flush()
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+    if image:
+        side = int((inflated_mb * 2**20 // 3) ** 0.5)
+        resources, content = b"/Resources << /XObject << /Im1 5 0 R >> >>", b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+        extra = [b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+                 stream.replace(b"<< /Length", b"<< /Type /XObject /Subtype /Image /Width %d /Height %d "
+                                b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Length" % (side, side), 1)]
+    else:
+        resources, extra = b"", [stream]
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] %s /Contents 4 0 R >>" % resources, *extra]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

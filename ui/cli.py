@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ingest.errors import PolicyQAError
-from ingest.settings import Settings
+from ingest.settings import Settings, explain_invalid
 
 
 def _console():
@@ -124,6 +126,46 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return 0 if result.exact else 1
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    import json
+
+    from ingest.index import PolicyIndex
+    from rag.library import LEVEL_LABELS, clause_tree, find_document, summaries
+
+    settings = _settings(args)
+    index = PolicyIndex(settings, chroma_url=args.chroma_url)
+    if args.doc:
+        document = find_document(index, args.doc)
+        if document is None:
+            raise PolicyQAError(f"no document matches '{args.doc}': give its 文号, file name or a unique part of "
+                                "its title (`policyqa docs` lists them)")
+        summary = next(s for s in summaries(index) if s.doc_id == document.doc_id)
+        if args.json:
+            print(json.dumps({**summary.to_dict(), "clause_tree": clause_tree(index, document) if args.clauses else None},
+                             ensure_ascii=False, indent=1))
+        else:
+            print(f"{document.label}  {summary.kind or ''} {summary.status}  发文：{'、'.join(summary.issuers) or '—'}  "
+                  f"成文：{summary.date or '—'}  施行：{summary.effective_date or '—'}  来源：{summary.source}")
+            if args.clauses:
+                print("\n".join(clause_tree(index, document)))
+        return 0
+    rows = summaries(index)
+    if args.json:
+        print(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=1))
+        return 0
+    from rich.table import Table
+
+    table = Table(title=f"文件库（{len(rows)} 份，数据目录 {settings.data_dir}）")
+    for column in ("标题", "文号", "发文机关", "成文日期", "施行日期", "类型", "状态", "层级", "条款", "块", "来源文件"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row.title, row.doc_number or "—", "、".join(row.issuers) or "—", row.date or "—",
+                      row.effective_date or "—", row.kind or "—", row.status + ("（含OCR）" if row.ocr_pages else ""),
+                      LEVEL_LABELS.get(row.level or "", "—"), str(row.clauses), str(row.chunks), row.source)
+    _console().print(table)
+    return 0
+
+
 def _assistant(args: argparse.Namespace):
     from ingest.index import PolicyIndex
     from rag.assistant import Assistant
@@ -131,6 +173,34 @@ def _assistant(args: argparse.Namespace):
 
     settings = _settings(args)
     return Assistant(settings, index=PolicyIndex(settings, chroma_url=args.chroma_url), llm=llm_from_settings(settings))
+
+
+def _answer_json(answer, question_id=None) -> dict:
+    """The answer for programs: whether an LLM phrased it ("source") and why not, when it did not ("notice")."""
+    return {**answer.to_json(question_id), "source": answer.source, "notice": answer.notice or None}
+
+
+def _jsonl_request(line: str, number: int) -> tuple[object, str, str | None]:
+    """(id, question, problem) of one `ask --jsonl` line; the id is the caller's when the line has one,
+    else the line number, and problem says what is wrong with the line (None when it can be asked)."""
+    import json
+
+    try:
+        request = json.loads(line)
+    except ValueError as error:
+        return number, "", f"line {number} is not JSON ({getattr(error, 'msg', error)}): send one JSON object per line"
+    if not isinstance(request, dict):
+        return number, "", f'line {number} is not a JSON object: send {{"id": …, "question": "…"}}'
+    question_id, question = request.get("id", number), request.get("question")
+    if question is None:  # absent or null: never asked as "None"
+        given = "missing"
+    elif not isinstance(question, str):
+        given = f"{type(question).__name__}, not text"
+    elif not question.strip():
+        given = "empty"
+    else:
+        return question_id, question, None
+    return question_id, "", f'line {number}: "question" is {given}: give the question as a non-empty string'
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -141,7 +211,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     scope = Scope(level=args.level, status=args.status)
     if args.doc:
-        from rag.intent import named_documents
+        from rag.naming import named_documents
 
         named = named_documents(args.doc, assistant.documents())
         if not named:
@@ -151,20 +221,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for number, line in enumerate(sys.stdin, start=1):
             if not line.strip():
                 continue
-            try:
-                request = json.loads(line)
-                question_id, question = request.get("id", number), request["question"]
-            except (ValueError, KeyError, AttributeError):
-                print(json.dumps({"id": number, "error": "not a JSON object with a 'question'"}, ensure_ascii=False))
+            question_id, question, problem = _jsonl_request(line, number)
+            if problem:  # one error line, with the caller's id when it gave one; the rest go on
+                print(json.dumps({"id": question_id, "error": problem}, ensure_ascii=False), flush=True)
                 continue
-            answer, _ = assistant.ask(str(question), scope=scope)
-            print(json.dumps(answer.to_json(question_id), ensure_ascii=False), flush=True)
+            answer, _ = assistant.ask(question, scope=scope)
+            print(json.dumps(_answer_json(answer, question_id), ensure_ascii=False), flush=True)
         return 0
     if not args.question:
         raise PolicyQAError("give a question, e.g. policyqa ask \"百日攻坚第三季什么时候结束？\", or use --jsonl")
     answer, _ = assistant.ask(args.question, scope=scope)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=1))
     else:
         print(answer.render())
     return 0
@@ -185,19 +253,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report = evaluate(assistant, questions, baselines=not args.no_baselines,
                       progress=lambda done, total: bar.update(1))
     bar.close()
+    from eval.dataset import test_split_hash
+
+    report["test_split_hash"] = test_split_hash(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
     regressed = write(report, Path(args.out))
     console = _console()
     console.print(terminal_table(report))
     console.print(f"未通过：{'、'.join(report['failed']) or '无'}")
     if regressed:
         console.print(f"相比上次退步：{'、'.join(regressed)}")
-    console.print(f"报告：{Path(args.out) / 'report.md'}")
+    console.print(f"测试集指纹：{report['test_split_hash']}。报告：{Path(args.out) / 'report.md'}")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ui.app import serve
+    import logging
 
+    from ui.app import check_port, serve
+
+    check_port(args.host, args.port)  # before the models load: a busy port is one line, not gradio's traceback
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("policyqa").setLevel(logging.INFO)  # the app's own log; libraries stay at warnings
     assistant = _assistant(args)
     print(f"政策问答已启动：http://{args.host}:{args.port}  （Ctrl+C 停止）", flush=True)
     serve(assistant, args.host, args.port, auth=assistant.settings.auth, report_dir=Path(args.reports))
@@ -238,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("citation")
     lookup.set_defaults(run=cmd_lookup)
 
+    docs = command("docs", help="list the documents with their metadata, or one document's clause tree")
+    docs.add_argument("doc", nargs="?", help="one document: 文号, file name or a unique part of the title")
+    docs.add_argument("--clauses", action="store_true", help="print the document's clause tree with units")
+    docs.add_argument("--json", action="store_true", help="JSON instead of a table")
+    docs.set_defaults(run=cmd_docs)
+
     ask = command("ask", help="answer a question with clause citations")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true", help="one JSON object")
@@ -250,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = command("eval", help="score answers, citations and refusals on the question set")
     evaluate.add_argument("--questions", help="JSONL question file (default eval/questions.jsonl)")
     evaluate.add_argument("--out", default="reports/eval", help="folder for report.json, report.md, accuracy.png")
-    evaluate.add_argument("--split", choices=["dev", "holdout"], help="only this part of the set")
+    evaluate.add_argument("--split", choices=["train", "dev", "test"], help="only this part of the set")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the BM25 and fixed-chunk baselines")
     evaluate.set_defaults(run=cmd_eval)
 
@@ -272,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except PolicyQAError as error:
         print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except ValidationError as error:  # settings from POLICYQA_* variables: one line, no pydantic traceback
+        print(f"错误：{explain_invalid(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

@@ -40,11 +40,17 @@ def highlighted(text: str, quote: str) -> str:
 
 
 def sources_html(answer: Answer | None) -> str:
+    if answer is not None and answer.refused and answer.nearest:
+        items = "".join(f'<details class="pq-source"><summary>{escape(citation_label(c))}</summary>'
+                        f'<div class="pq-clause">{escape(c.clause.text)}</div></details>' for c in answer.nearest)
+        return f'<div class="pq-refused">未找到直接依据。最接近的条款（仅供参考，不是答案来源）：</div>{items}'
     if answer is None or not answer.citations:
         return '<div class="pq-empty">引用来源将显示在这里：每条来源可展开查看条款原文，引用句高亮。</div>'
     blocks = []
     for number, citation in enumerate(answer.citations, start=1):
-        draft = ' <span class="pq-draft">【征求意见稿】</span>' if citation.document.is_draft else ""
+        draft = f' <span class="pq-draft">【{citation.document.status_word}】</span>' if citation.document.status_word else ""
+        if citation.clause.ocr:
+            draft += ' <span class="pq-draft">【OCR识别，请核对原件】</span>'
         blocks.append(
             f'<details class="pq-source" id="pq-source-{number}"{" open" if number == 1 else ""}>'
             f"<summary>[{number}] {escape(citation_label(citation))}{draft}</summary>"
@@ -54,18 +60,29 @@ def sources_html(answer: Answer | None) -> str:
     return "".join(blocks)
 
 
+def support_label(answer: Answer) -> str:
+    """How well an answer is supported, from the calibrated score of the answering layer."""
+    if answer.refused:
+        return ""
+    return "依据充分" if answer.confidence >= 0.6 else ("依据一般" if answer.confidence >= 0.4 else "依据较弱，请核对原文")
+
+
 def answer_markdown(answer: Answer) -> str:
-    """The chat message: the answer first, then numbered sources with their quotes."""
+    """The chat message: the answer first, then numbered sources with their quotes; a refusal lists
+    the closest clauses as such, never as sources."""
     text = answer.text.replace("\n", "  \n")
     if answer.refused:
         text = f"⚠️ **未能回答**：{text}"
+    elif label := support_label(answer):
+        text += f"  \n<small>（{label}，置信度 {answer.confidence:.0%}）</small>"
     lines = [text]
     if answer.notice:
         lines.append(f"\n*（{answer.notice}）*")
     if answer.citations:
         lines.append("\n**来源**")
         for number, citation in enumerate(answer.citations, start=1):
-            draft = "【征求意见稿】" if citation.document.is_draft else ""
+            draft = f"【{citation.document.status_word}】" if citation.document.status_word else ""
+            draft += "【OCR识别】" if citation.clause.ocr else ""
             lines.append(f"{number}. {citation_label(citation)}{draft}：“{citation.quote}”")
     return "\n".join(lines)
 
@@ -85,7 +102,7 @@ def units_html(clause: Clause) -> str:
 
 
 def clause_html(document: Document, clause: Clause, children: list[Clause] | None = None) -> str:
-    draft = ' <span class="pq-draft">【征求意见稿】</span>' if document.is_draft else ""
+    draft = f' <span class="pq-draft">【{document.status_word}】</span>' if document.status_word else ""
     meta = " · ".join(x for x in (document.doc_number, document.issuer, document.date, clause.pages) if x)
     kids = ""
     if children:
@@ -95,12 +112,10 @@ def clause_html(document: Document, clause: Clause, children: list[Clause] | Non
             f"{units_html(clause)}{kids}</div>")
 
 
-def document_rows(documents: list[Document], counts: dict[str, tuple[int, int]]) -> list[list]:
-    rows = []
-    for document in sorted(documents, key=lambda d: (d.level != "province", d.title)):
-        clauses, chunks = counts.get(document.doc_id, (0, 0))
-        rows.append([document.title, document.doc_number or "—", document.issuer or "—", document.date or "—",
-                     "征求意见稿" if document.is_draft else "正式",
-                     {"province": "省", "city": "市", "county": "县"}.get(document.level or "", "—"),
-                     clauses, chunks, document.source.rsplit("/", 1)[-1]])
-    return rows
+def document_rows(rows) -> list[list]:
+    """Library table rows from rag.library summaries (the same code `policyqa docs` prints)."""
+    from rag.library import LEVEL_LABELS
+
+    return [[row.title, row.doc_number or "—", "、".join(row.issuers) or "—", row.date or "—",
+             row.effective_date or "—", row.kind or "—", row.status + ("（含OCR页）" if row.ocr_pages else ""),
+             LEVEL_LABELS.get(row.level or "", "—"), row.clauses, row.chunks, row.source] for row in rows]

@@ -12,7 +12,7 @@ from ingest.errors import CatalogDamaged
 from ingest.keyword import char_bigrams
 from ingest.pipeline import parse_document
 from ingest.settings import Settings
-from rag.compose import TermWeights
+from rag.rank import FrequencyWeights
 from tests.helpers import SAMPLE_NOTICE, corpus_file
 
 COLLIDING = """达州市测试县人民政府办公室
@@ -74,7 +74,7 @@ def test_stored_term_weights_equal_the_recomputed_ones(tmp_path, notice, campaig
     for parsed, chunks in (notice, campaign):
         catalog.put_document(parsed.document, "", parsed.clauses, chunks)
     texts = [c.embed_text for _, chunks in (notice, campaign) for c in chunks]
-    recomputed, stored = TermWeights(texts), StoredTermWeights(catalog, catalog.state().chunk_count)
+    recomputed, stored = FrequencyWeights.of_texts(texts), StoredTermWeights(catalog, catalog.state().chunk_count)
     for gram in ("渠县", "产业", "无人", "百日", "没有的词"[:2]):
         assert stored.known(gram) == recomputed.known(gram)
         assert stored.idf(gram) == pytest.approx(recomputed.idf(gram))

@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import time
 
-import pytest
 
 from ingest.index import PolicyIndex
 from ingest.lock import WriterLock

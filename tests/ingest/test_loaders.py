@@ -1,17 +1,19 @@
 """Every kind of bad input gets a one-line reason naming the file; good input of every format loads."""
 
+import codecs
+
 import pytest
 
 from ingest.errors import SkippedFile
-from ingest.loaders import load_file
+from ingest.loaders import LoadOptions, load_file
 from ingest.pipeline import parse_document
-from tests.helpers import SAMPLE_NOTICE, make_docx, make_pdf, make_scanned_pdf
+from tests.helpers import SAMPLE_NOTICE, make_bomb_pdf, make_docx, make_pdf, make_scanned_pdf
 
 MB = 1024 * 1024
 
 
 def _load(path):
-    return load_file(path, max_bytes=5 * MB, max_pdf_pages=50, pdf_timeout=60)
+    return load_file(path, max_bytes=5 * MB, options=LoadOptions(max_pdf_pages=50, pdf_timeout=60))
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
@@ -79,7 +81,9 @@ def test_encrypted_pdf(tmp_path):
 def test_pdf_without_text_layer_looks_scanned(tmp_path):
     pdf = make_scanned_pdf(tmp_path / "scan.pdf", pages=3)
     with pytest.raises(SkippedFile, match=r"no text layer \(3 pages\): it looks scanned; OCR it first"):
-        _load(pdf)
+        load_file(pdf, max_bytes=5 * MB, options=LoadOptions(ocr=False))
+    with pytest.raises(SkippedFile, match=r"no text layer \(3 pages\) and OCR found no text"):
+        _load(pdf)  # OCR on (the default) reads the pages and finds nothing legible
 
 
 def test_truncated_real_pdf(tmp_path):
@@ -103,3 +107,38 @@ def test_docx_paragraphs_and_tables(tmp_path, settings):
 def test_pdf_with_only_an_owner_password_opens(tmp_path):
     pdf = make_pdf(tmp_path / "locked.pdf", ["一、总体要求\n可以阅读但不能编辑的文件内容。"], password="")
     assert "可以阅读" in "".join(_load(pdf).pages)
+
+
+@pytest.mark.parametrize("encoding, mark", [
+    ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE),
+])
+def test_utf16_and_utf32_text_with_a_byte_order_mark_is_read(tmp_path, encoding, mark):
+    path = tmp_path / "unicode.txt"  # Notepad's "Unicode" save
+    path.write_bytes(mark + SAMPLE_NOTICE.encode(encoding))
+    assert _load(path).pages[0] == SAMPLE_NOTICE
+
+
+def test_broken_utf16_text_says_so(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + SAMPLE_NOTICE.encode("utf-16-le")[:-1])
+    with pytest.raises(SkippedFile, match=r"broken UTF-16-LE text .*re-save it as UTF-8"):
+        _load(path)
+
+
+def test_too_large_names_the_real_limit_in_binary_megabytes(tmp_path):
+    path = tmp_path / "big.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * MB + 1)  # sparse: nothing is written, and nothing may be read
+    with pytest.raises(SkippedFile, match=r"too large \(50\.0 MB > 50 MB\): split it or raise POLICYQA_MAX_FILE_MB"):
+        load_file(path, max_bytes=50 * MB)
+
+
+@pytest.mark.parametrize("image", [False, True], ids=["content-stream", "image"])
+@pytest.mark.parametrize("ocr", [False, True], ids=["ocr-off", "ocr-on"])
+def test_pdf_decompression_bomb_is_called_one(tmp_path, image, ocr):
+    bomb = make_bomb_pdf(tmp_path / "bomb.pdf", inflated_mb=100, image=image)
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(SkippedFile, match=r"decompression bomb / stream too large: a stream on page 1 ") as raised:
+        load_file(bomb, max_bytes=5 * MB, options=LoadOptions(ocr=ocr))
+    assert "scanned" not in raised.value.reason and "OCR" not in raised.value.reason

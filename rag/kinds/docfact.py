@@ -1,0 +1,147 @@
+"""Document facts: 文号, issuers, date of issue, date of effect, status, kind, size, legal basis — read
+from the document's metadata and cited from the clause that states them."""
+
+from __future__ import annotations
+
+import re
+
+from rag.kinds import Kind
+
+# Which fact is asked, in order: the first facet whose words occur decides.
+_FACETS = (
+    ("number", r"文号|发文字号|几号文|令第|document number"),
+    ("size", r"(几|多少)(条|章)|一共.{0,3}(条|章)|how many (articles|chapters)"),
+    ("effective", r"施行|生效|起实施|开始实施|实施日期|执行日期|in force|take effect|effective"),
+    ("issuer", r"谁(发|印发|颁布|制定|出台)|哪个(部门|机关|单位)(发|印发|颁布|发布|出台|制定)|哪些(部门|机关|单位).{0,4}(联合|印发|发布)|发文(机关|单位)|联合(印发|发布)|issued by|who issued|which (body|agency)"),
+    ("date", r"哪天(发|印发|发布|颁布|出)|什么时候(发|印发|发布|颁布|出台|公布|通过)|(印发|发布|颁布|公布|成文|通过)(日期|时间|的时间)|哪一年(发|出台|颁布|通过)|when (was|were) .*(issued|published|passed|adopted)"),
+    ("status", r"(是|还是|属于|算).{0,6}(正式|征求意见稿|草案|试行)|正式文件|(草案|征求意见稿|试行)(吗|么|呢)|生效了吗|\bdraft\b|final version"),
+    ("basis", r"(根据|依据|按照).{0,6}(哪|什么)(个|份|部)?.{0,6}(文件|法|规定|制定|要求)|上位法|based on which|制定依据"),
+    ("kind", r"什么(类型|性质)的文件|属于(法律|条例|规章)|what kind of document"),
+)
+
+
+def facets(text: str) -> list[str]:
+    """Every fact asked, in the order the question asks them (哪天印发？哪天生效？ → date, effective)."""
+    found = []
+    for name, pattern in _FACETS:
+        if match := re.search(pattern, text, flags=re.IGNORECASE):
+            found.append((match.start(), name))
+    return [name for _, name in sorted(found)]
+
+
+def _chinese_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
+def _clause_with(ctx, document, needles: list[str]):
+    """The first clause of the document whose text holds one of the needles, and that needle."""
+    for clause in ctx.assistant.clauses(document.doc_id):
+        for needle in needles:
+            if needle and needle in clause.text:
+                return clause, needle
+    return None, None
+
+
+def _fact(ctx, document, name: str):
+    """(answer text, quote needles) for one facet of one document; None when the document does not say."""
+    label = document.label
+    if name == "number":  # having no 文号 is itself the answer (drafts and many laws have none)
+        if document.doc_number:
+            return f"{label}的文号是{document.doc_number}", [document.doc_number]
+        return f"{label}未标注文号" + (f"（{document.status_word}）" if document.status_word else ""), [document.title]
+    if name == "effective":
+        if not document.effective_date:
+            return None
+        day = _chinese_date(document.effective_date)
+        return f"{label}自{day}起施行", [day]
+    if name == "issuer":
+        issuers = document.issuers or ((document.issuer,) if document.issuer else ())
+        if not issuers:
+            return None
+        joint = "联合" if len(issuers) > 1 else ""
+        return f"{label}由{'、'.join(issuers)}{joint}发布", list(issuers)
+    if name == "date":
+        if not document.date:
+            return None
+        day = _chinese_date(document.date)
+        return f"{label}的成文（通过/发布）日期是{day}", [day]
+    if name == "status":
+        word = document.status_label
+        verdict = "不是正式印发的文件" if document.is_draft else "是正式文件"
+        return f"{label}{verdict}（{word}）", [document.status_word or document.title]
+    if name == "size":
+        articles = [c for c in ctx.assistant.clauses(document.doc_id) if re.fullmatch(r"第[一二三四五六七八九十百零]+条", c.path)]
+        chapters = [c for c in ctx.assistant.clauses(document.doc_id) if re.fullmatch(r"第[一二三四五六七八九十百零]+章", c.path)]
+        if not articles:
+            return None
+        text = f"{label}共{len(articles)}条" + (f"，分{len(chapters)}章" if chapters else "")
+        return text, [articles[-1].path]
+    if name == "basis":
+        for clause in ctx.assistant.clauses(document.doc_id)[:3]:
+            found = re.search(r"(?:根据|依据|按照)((?:《[^》]+》(?:[（(][^）)]{2,20}[）)])?[、和及]?)+)", clause.text)
+            if found:
+                return f"{label}的制定依据是{found.group(1)}", [found.group(0)]
+        return None
+    if name == "kind":
+        return (f"{label}是{document.kind}", [document.title]) if document.kind else None
+    return None
+
+
+def _sentence_holding(text: str, needle: str) -> str:
+    """The sentence of `text` that holds `needle` (a substring of text, so it can be quoted)."""
+    for match in re.finditer(r"[^。！？\n]*[。！？]?", text):
+        if needle in match.group(0):
+            return match.group(0).strip()
+    return needle
+
+
+def _documents(ctx):
+    if ctx.question.documents:
+        return list(ctx.question.documents)
+    if ctx.question.anaphoric and ctx.conversation.doc_ids:
+        return [d for d in ctx.assistant.documents() if d.doc_id in ctx.conversation.doc_ids]
+    return [ctx.evidence[0].document] if ctx.evidence else []
+
+
+def answer(ctx):
+    from rag.answering import refuse
+    from rag.models import Answer, Citation
+
+    names = facets(ctx.question.text)
+    documents = _documents(ctx)
+    if not names or not documents:
+        return None
+    parts, citations, missing = [], [], []
+    for document in documents[:3]:
+        for name in names:
+            found = _fact(ctx, document, name)
+            if found is None:
+                missing.append(dict(_FACET_LABELS)[name])
+                continue
+            text, needles = found
+            clause, needle = _clause_with(ctx, document, needles)
+            if clause is not None:
+                citation = Citation(document, clause, _sentence_holding(clause.text, needle))
+                if citation not in citations:
+                    citations.append(citation)
+            parts.append(text)
+    if not parts:
+        return refuse(ctx, f"已收录文件未载明所问的{'、'.join(dict.fromkeys(missing))}")
+    return Answer(ctx.question.text, "；".join(parts), citations, list(ctx.evidence), kind="docfact", confidence=0.9)
+
+
+_FACET_LABELS = (("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("date", "成文日期"),
+                 ("status", "文件状态"), ("size", "条文数量"), ("basis", "制定依据"), ("kind", "文件类型"))
+
+KIND = Kind(
+    name="docfact",
+    examples=(
+        "这个文件的文号是多少？", "哪天印发的？", "什么时候开始施行？", "是哪个部门发布的？", "由哪些部门联合印发？",
+        "是正式文件还是征求意见稿？", "这部法一共多少条？", "根据哪个文件制定的？", "什么时候生效？",
+        "Who issued this regulation?", "When does it take effect?", "What is the document number?",
+        "发文机关是谁？", "是草案吗？", "哪一年通过的？", "成文日期是哪天？", "这个办法有效期到什么时候？",
+    ),
+    cues=r"文号|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|issued|take effect|in force",
+    answer=answer,
+)

@@ -1,0 +1,46 @@
+"""Lookups: a pasted or named citation (X府发〔2020〕5号 （三）, 某某法第二十一条) shows that clause."""
+
+from __future__ import annotations
+
+import re
+
+from rag.kinds import Kind
+
+SHOWN_CHARS = 400
+
+
+def answer(ctx):
+    from rag.answering import first_sentence, refuse
+    from rag.lookup import lookup
+    from rag.models import Answer, Citation, Evidence
+
+    question = ctx.question
+    if not question.clause_expr:
+        return None
+    wordy = len(re.sub(r"[^\u4e00-\u9fff]", "", question.text)) > 22
+    if wordy and not question.documents:
+        return None  # a long question that mentions 第三条 in passing is asked, not looked up
+    result = lookup(ctx.assistant.retriever, question.text, named=list(question.documents))
+    if not result.exact or not result.hits:
+        if wordy:
+            return None
+        return refuse(ctx, (result.message or "已收录文件中未找到该条款").rstrip("。"))
+    hit = result.hits[0]
+    body = hit.clause.text
+    text = f"{hit.document.label}{hit.clause.path}：{body[:SHOWN_CHARS]}{'…' if len(body) > SHOWN_CHARS else ''}"
+    if hit.children:
+        text += "\n下设：" + "；".join(f"{c.path}{c.heading}" for c in hit.children)
+    evidence = Evidence(hit.document, hit.clause, 1.0, hit.clause.text)
+    return Answer(question.text, text, [Citation(hit.document, hit.clause, first_sentence(evidence))], [evidence],
+                  kind="lookup", confidence=1.0)
+
+
+KIND = Kind(
+    name="lookup",
+    examples=(
+        "12号文第七条讲的啥", "这部法第二十一条", "第三条是什么内容", "三、（二）说了什么", "某府发〔2020〕5号 （三）",
+        "第十五条的原文", "What does article 21 say?", "附件2是什么", "专栏1的内容", "第二章第五条",
+    ),
+    cues=r"第[一二三四五六七八九十百零\d]+条|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|专栏\s*\d|附件\s*\d|article \d+",
+    answer=answer,
+)

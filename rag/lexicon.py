@@ -1,0 +1,167 @@
+"""Word lists of Chinese official texts, each a named constant for one role. Generic vocabulary only:
+nothing here names a phrase of one document. Every list is checked in tests/rag/test_lexicon.py;
+those the span extractors (rag.extract) read are checked for doing what their comment says. Order
+does not matter there: the extractors match longest entries first."""
+
+from __future__ import annotations
+
+# ---- spans (rag.extract) ---------------------------------------------------------------------
+# Units a duration is counted in: 六个月, 三十日, 15个工作日, 两周, 1个季度.
+TIME_UNITS = (
+    "个工作日", "工作日", "个自然日", "自然日", "日", "天", "个月", "月", "年", "周", "个星期", "星期",
+    "个季度", "季度", "小时", "个小时", "分钟",
+)
+
+# Units an amount is counted in: money, shares, counts of things, sizes, ages. 万元/亿元/千米 stay whole
+# (200万元 is 200 with unit 万元); a 万 not listed here belongs to the number (3.5万人 is 35000 人).
+MEASURE_UNITS = (
+    "元", "万元", "亿元", "万亿元", "美元", "万美元", "亿美元",
+    "%", "％", "‰", "个百分点", "倍", "分",
+    "个", "家", "项", "件", "条", "批", "次", "人", "人次", "万人次", "名", "户", "位", "所", "座", "辆", "台",
+    "套", "张", "栋", "宗", "类", "款",
+    "平方米", "平方公里", "公顷", "亩", "万亩", "吨", "万吨", "公斤", "千克", "克", "公里", "千米", "米",
+    "厘米", "毫米", "千瓦", "兆瓦", "千瓦时", "立方米", "周岁", "岁",
+)
+
+# Units of one measure as (base unit, size in it): a range written in two units is given in the
+# smaller one (六个月以上一年以下 → 6-12 个月, 五百元以上五万元以下 → 500-50000 元).
+UNIT_SIZES = {
+    "元": ("元", 1), "万元": ("元", 10**4), "亿元": ("元", 10**8), "万亿元": ("元", 10**12),
+    "美元": ("美元", 1), "万美元": ("美元", 10**4), "亿美元": ("美元", 10**8),
+    "人次": ("人次", 1), "万人次": ("人次", 10**4), "吨": ("吨", 1), "万吨": ("吨", 10**4),
+    "亩": ("亩", 1), "万亩": ("亩", 10**4), "克": ("克", 1), "千克": ("克", 1000), "公斤": ("克", 1000),
+    "米": ("米", 1), "千米": ("米", 1000), "公里": ("米", 1000), "厘米": ("米", 0.01), "毫米": ("米", 0.001),
+    "平方米": ("平方米", 1), "公顷": ("平方米", 10**4), "平方公里": ("平方米", 10**6),
+    "千瓦": ("千瓦", 1), "兆瓦": ("千瓦", 1000), "%": ("%", 1), "‰": ("%", 0.1),
+    "日": ("日", 1), "天": ("日", 1), "周": ("日", 7), "个星期": ("日", 7), "星期": ("日", 7),
+    "个月": ("个月", 1), "月": ("个月", 1), "个季度": ("个月", 3), "季度": ("个月", 3), "年": ("个月", 12),
+    "小时": ("小时", 1), "个小时": ("小时", 1), "分钟": ("小时", 1 / 60),
+}
+
+# What may follow a unit after a slash to make a rate: 500元/人, 30元/平方米, 2000元/月.
+PER_UNITS = ("人", "户", "月", "年", "天", "日", "次", "人次", "吨", "亩", "平方米", "件", "台", "辆", "家", "项", "小时")
+
+# Words that join the two ends of a range: 3个月至12个月, 2021—2025年, 5%～10%.
+RANGE_WORDS = ("至", "到", "～", "~", "〜", "-", "－", "—", "——", "–")
+
+# Bound words written before a quantity: 不超过六个月, 最长不得超过六个月, 年满16周岁.
+BOUND_PREFIXES = (
+    "不少于", "不超过", "不低于", "不高于", "不多于", "不大于", "不小于", "不足", "不满", "未满", "满", "年满",
+    "超过", "高于", "低于", "多于", "少于", "大于", "小于", "最长", "最短", "最高", "最低", "最多", "最少",
+    "至少", "至多", "不得超过", "不得少于", "不得低于", "不得高于", "逾", "约", "近",
+)
+# Bound words written after a quantity: 一年以上, 5年内, 二百元以上一千元以下 (以上 also joins a range).
+BOUND_SUFFIXES = ("以上", "以下", "以内", "之内", "内", "及以上", "及以下", "（含）以上", "（含）以下", "左右", "以外")
+# Every bound word, for callers that only ask "is this a bound".
+BOUND_WORDS = BOUND_PREFIXES + BOUND_SUFFIXES
+
+# Words that look like a numeral followed by a unit but are not a quantity: 十分重要, 万分感谢, 上一年度.
+NON_NUMERAL_WORDS = ("十分", "万分", "百分百", "一次性", "一年度")
+
+# A date may end with one of these, kept in the span: 5月25日前, 2023年12月31日起, 2020年以来.
+DATE_BOUNDS = ("前", "之前", "以前", "后", "之后", "以后", "起", "止", "为止", "以来", "内")
+# A part of a year or month after it: 3月底, 2025年底, 5月上旬, 2023年上半年.
+DATE_PARTS = ("底", "末", "初", "上旬", "中旬", "下旬", "上半年", "下半年", "一季度", "二季度", "三季度", "四季度")
+# A period a month or day recurs in or is counted from: 每年3月底前, 每月15日前, 次年1月.
+DATE_PERIODS = ("每年", "每月", "当年", "当月", "次年", "次月", "上年", "上月", "本年", "今年", "明年")
+# The periods a bare day of the month is a date after (每月15日前); elsewhere 15日 is a duration.
+DAY_PERIODS = ("每月", "当月", "次月", "上月")
+
+# What the name of an organisation or government unit ends with: 市经信局, 县级以上人民政府, 用人单位.
+# 部门/机关/机构/单位 name a kind of body (有关部门, 公安机关) and are matched the same way.
+ORG_SUFFIXES = (
+    "局", "委", "办", "厅", "部", "署", "院", "政府", "委员会", "管委会", "居委会", "村委会", "中心", "公司",
+    "银行", "协会", "商会", "学会", "联合会", "工会", "基金会", "研究会", "促进会", "办公室", "办公厅",
+    "办事处", "领导小组", "指挥部", "集团", "合作社", "学校", "大学", "派出所", "研究所", "事务所", "大队",
+    "支队", "总队", "法庭", "部门", "机关", "机构", "单位",
+)
+# Words ending (or overlapping) an ORG_SUFFIXES entry that are not names: 产业布局, 部署, 委托, 一网通办.
+ORG_NON_NAMES = (
+    "布局", "格局", "大局", "全局", "结局", "开局", "局部", "局面", "局限", "当局", "局长",
+    "委托", "委派", "委屈", "委员", "委婉",
+    "举办", "创办", "承办", "主办", "协办", "督办", "代办", "交办", "兴办", "开办", "包办", "申办", "查办",
+    "帮办", "通办", "快办", "即办", "网办", "办理", "办法", "办公", "办好", "办件", "办事", "办学", "办案",
+    "办结", "怎么办",
+    "大厅", "展厅", "餐厅", "客厅",
+    "全部", "内部", "外部", "东部", "西部", "中部", "北部", "南部", "干部", "部分", "部署", "部长", "部位",
+    "头部", "底部", "顶部", "尾部",
+    "签署", "署名", "部件", "零部件",
+    "院士", "院长", "院校", "院所", "院落", "庭院",
+    "中心城", "中心区", "中心镇", "中心村", "中心任务", "中心工作",
+    "责任单位", "牵头单位", "配合单位", "参与单位", "责任部门", "牵头部门", "配合部门",
+    "计量单位", "为单位",
+)
+# Words that cannot be inside an organisation's name, so the name starts after them:
+# 由公安机关交通管理部门 → 公安机关交通管理部门, 报市经信局备案 → 市经信局.
+ORG_BOUNDARY_WORDS = (
+    "由", "会同", "联合", "牵头", "负责", "配合", "协助", "督促", "鼓励", "推动", "引导", "依托", "通过", "按照",
+    "依照", "根据", "向", "对", "将", "被", "请", "给", "为", "是", "的", "并", "以及", "或者", "或", "报",
+    "享受", "申请", "申报", "报送", "报请", "提请", "上报", "移送", "移交", "抄送", "告知", "委托", "授权", "责成",
+    "应当", "可以", "必须", "不得", "违反", "遵守", "依法", "依据", "是指", "系指", "落实", "加强", "加快", "深化",
+    "强化", "完善", "健全", "优化", "争取", "积极", "主动", "发挥", "获得", "取得", "制定", "印发", "转发", "明确",
+    "确保", "做好", "开展", "设立", "成立", "推荐", "参照", "比照", "接受", "征求", "听取", "精神", "报告", "从事",
+    "禁止",
+)
+# Connectors between the names in a list (市经信局、市科技局和宣汉县人民政府). Inside a name they are
+# kept (人力资源和社会保障局): a name is split at one only when a name ends right before it.
+ORG_LIST_JOINS = ("、", "和", "及", "与", "或", "以及", "或者", "等")
+
+# What joins the last item of a list to the others, or ends the list: 锂电、新材料和食品饮料, …等产业.
+ENUMERATION_JOINS = ("和", "及", "与", "或", "以及", "或者")
+ENUMERATION_ENDS = ("等",)
+# Words before the first item of a list, which the item starts after: 重点发展锂电、新材料 → 锂电.
+ENUMERATION_LEADS = (
+    "包括", "包含", "涉及", "是指", "系指", "发展", "支持", "鼓励", "推动", "推进", "加快", "加强", "开展", "实施", "培育",
+    "打造", "围绕", "聚焦", "重点", "主要", "例如", "诸如", "如", "即", "对", "向", "在", "将", "由", "为",
+    "是", "的", "其中", "以及", "提供", "建立", "完善", "优化", "做好", "落实", "适用于", "用于", "面向", "针对",
+    "涵盖", "覆盖", "突出",
+)
+
+# Verbs that join a term to its definition: X是指Y, 本办法所称X，系指Y (a bare 指 needs a comma before it).
+DEFINITION_MARKERS = ("是指", "系指")
+# What a definition's 所称 refers back to, kept in the span: 本办法所称X, 前款所称X.
+DEFINITION_SCOPES = (
+    "本法", "本条例", "本办法", "本规定", "本细则", "本通知", "本方案", "本意见", "本政策", "本措施", "本决定",
+    "本条", "本章", "前款", "前条", "上述",
+)
+# Words starting with 指 after a comma that do not define (X，指导…): a bare 指 defines only if not one.
+NON_DEFINING_ZHI = ("指导", "指标", "指出", "指定", "指南", "指引", "指挥", "指数", "指示", "指向", "指明", "指派", "指令")
+
+# Phrases that open a condition and end it themselves: 有下列情形之一的, 应当具备下列条件.
+CONDITION_TRIGGERS = (
+    "有下列情形之一的", "具有下列情形之一的", "有下列情况之一的", "有下列行为之一的", "存在下列情形之一的",
+    "应当具备", "应具备", "须具备", "需具备", "必须具备", "具备下列条件", "应当满足", "应满足", "需满足",
+    "须满足", "同时满足", "需同时满足", "满足下列条件", "满足以下条件",
+)
+# Words that open a condition closed by a CONDITION_CLOSERS word or by 的: 符合条件的企业, 凡在本市注册的.
+CONDITION_OPENERS = ("不符合", "符合", "凡")
+CONDITION_CLOSERS = ("条件", "要求", "标准", "规定", "情形")
+
+# ---- questions (rag.question) ----------------------------------------------------------------
+# Words that ask rather than name: blanked out before a question's wording is matched to clauses.
+QUESTION_WORDS = frozenset(
+    "请问 一下 什么时候 什么时后 什么时间 何时 哪一天 哪天 哪一年 哪年 哪几年 多长时间 多久 多少 哪些 哪个 哪类 哪几 "
+    "哪份 哪 谁 什么 是否 有没有 有无 吗 呢 么 怎样 怎么 如何 几个 几家 几次 几 是 的 了 要 在 对 里 中 和 与 及 由 "
+    "我们 我 你们 想 知道 问 请 能 可以 需要 一个 这个 那个 这 那 啥 咋 呀 吧 啊 哦 一共 总共 具体 分别 各自".split()
+)
+# How a question names a level of government without naming the place (the place names come from
+# the documents' issuers: ingest.metadata.place_prefix).
+LEVEL_WORDS = {
+    "national": r"国家层面|国家级|全国|中央",
+    "province": r"省里|省级|全省|省政府|省委|省上",
+    "city": r"市里|市级|全市|我市|市政府|市委|市上",
+    "county": r"县里|县级|全县|区县",
+}
+# A short question that starts or ends like this leans on the previous answer (它, 这项, 那…呢).
+import re as _re  # noqa: E402 - kept beside the list it compiles
+
+ANAPHORA = _re.compile(r"^(那|那么|它|其|该|这|此|上述|这个|那个|这项|那项|这条|那条)|呢[？?]?$|^(牵头|责任)")
+
+# ---- people (rag.person) ------------------------------------------------------------------------
+# Titles a policy text writes next to a person's name (总理 李克强, 联系人：张三). A question asking who
+# holds one of them wants a name, which most policy texts never give.
+PERSON_TITLES = (
+    "总理", "副总理", "主席", "副主席", "书记", "副书记", "省长", "副省长", "市长", "副市长", "县长", "区长",
+    "局长", "副局长", "厅长", "副厅长", "部长", "副部长", "主任", "副主任", "处长", "科长", "负责人", "联系人",
+    "经办人", "同志",
+)

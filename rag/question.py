@@ -1,0 +1,104 @@
+"""One analysed question, computed once: its text, content terms, the documents and clause it names,
+levels, years, ordinals, whether it leans on a previous answer, and a score for every question kind.
+Everything downstream reads this object; nothing re-parses the question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.metadata import canonical_doc_number, place_prefix
+from ingest.models import Document
+from ingest.normalize import normalize_for_matching, repair_chars
+from rag.lexicon import ANAPHORA, LEVEL_WORDS, QUESTION_WORDS
+from rag.lookup import NUMBER_REF, split_citation
+from rag.naming import named_documents
+
+_ORDINAL = re.compile(r"第([一二三四五六七八九十]+|\d+)(阶段|季|期|批|届|轮|次)")
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+_DOC_NUMBERS = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号|[\u4e00-\u9fff]{1,8}令第[\d一二三四五六七八九十百]+号")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    """jieba words that carry content (question words and particles removed)."""
+    from ingest.keyword import word_tokens
+
+    return tuple(dict.fromkeys(w for w in word_tokens(text) if w not in QUESTION_WORDS and len(w.strip()) >= 1))
+
+
+def bigrams(text: str) -> frozenset[str]:
+    text = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", text)
+    return frozenset(text[i: i + 2] for i in range(len(text) - 1))
+
+
+def content_grams(text: str) -> frozenset[str]:
+    """Character bigrams of the question with question words blanked out (什么时候, 哪些, 吗 …)."""
+    blanked = text
+    for word in sorted(QUESTION_WORDS, key=len, reverse=True):
+        if len(word) >= 2:
+            blanked = blanked.replace(word, "|")
+    return frozenset(g for part in blanked.split("|") for g in bigrams(part))
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    terms: tuple[str, ...]
+    grams: frozenset[str]
+    documents: tuple[Document, ...]  # every document the question names (文号, title, nickname)
+    unknown_doc_numbers: tuple[str, ...]  # 文号 the question names that no document has
+    clause_expr: str | None  # a clause path the question names: （七）, 第二十一条
+    levels: frozenset[str]  # province / city / county named (省里, 达州 …)
+    years: tuple[str, ...]
+    ordinals: tuple[str, ...]  # 第二阶段, 第四季 …
+    anaphoric: bool  # leans on something said before (它, 这项, 那…呢)
+    english: bool
+    kind_scores: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def kind(self) -> str:
+        return max(self.kind_scores, key=self.kind_scores.get) if self.kind_scores else "other"
+
+    @property
+    def doc_ids(self) -> frozenset[str]:
+        return frozenset(d.doc_id for d in self.documents)
+
+
+def _levels(text: str, documents: list[Document]) -> frozenset[str]:
+    levels = {level for level, words in LEVEL_WORDS.items() if re.search(words, text)}
+    for document in documents:
+        for name in (document.issuer, document.title):
+            found = place_prefix(name)
+            if found and re.search(rf"(?<![—\-－、]){found[0]}(?![—\-－])", text):
+                levels.add(found[2])
+    return frozenset(levels)
+
+
+def analyse(text: str, documents: list[Document], classify=None) -> Question:
+    """`classify(text) -> {kind: score}` is the kind registry's scorer (rag.kinds)."""
+    text = repair_chars(text or "").strip()
+    matching = normalize_for_matching(text)
+    named = named_documents(text, documents)
+    numbers = [canonical_doc_number(m.group(0)) for m in _DOC_NUMBERS.finditer(matching)]
+    known = {d.doc_number for d in documents if d.doc_number}
+    for number in numbers:  # every 文号 the question names, not only the first
+        named += [d for d in documents if d.doc_number == number and d not in named]
+    _, clause_expr = split_citation(text)
+    without_numbers = NUMBER_REF.sub("", matching)
+    english = len(_LATIN.findall(text)) > 2 * len(_CJK.findall(text))
+    return Question(
+        text=text,
+        terms=content_terms(text),
+        grams=content_grams(text),
+        documents=tuple(named),
+        unknown_doc_numbers=tuple(n for n in numbers if n and n not in known),
+        clause_expr=clause_expr,
+        levels=_levels(text, documents),
+        years=tuple(m.group(0) for m in _YEAR.finditer(without_numbers)),
+        ordinals=tuple(m.group(0) for m in _ORDINAL.finditer(text)),
+        anaphoric=bool(ANAPHORA.search(text)) and len(text) <= 24,
+        english=english,
+        kind_scores=classify(text) if classify else {},
+    )

@@ -1,0 +1,159 @@
+"""Candidate answers and their ranking.
+
+A candidate is one sentence of a retrieved clause (its text is a substring of the clause, so it can
+be quoted as it is), with the typed spans found in it. Features that generalize across documents:
+dense similarity of the question to the sentence's clause, IDF-weighted overlap with the sentence and with
+the clause and its headings, whether the sentence holds the type of answer asked for, the clause's
+retrieval rank. The weights are a logistic regression fitted on the TRAIN split by `rag/fit.py`
+and stored in `rag/ranker.json` with the features' names and a version; nothing here is hand-set
+except the fallback weights used before a fit exists.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from rag.extract import Span, find_all
+from rag.models import Evidence
+from rag.question import Question, bigrams
+
+WEIGHTS_FILE = Path(__file__).with_name("ranker.json")
+FEATURES = ("dense", "overlap_sentence", "overlap_clause", "answer_type", "retrieval", "heading", "rare_terms")
+_FALLBACK = {"version": "fallback", "coef": [3.0, 3.0, 1.5, 1.5, 1.0, 0.5, 1.0], "intercept": -4.0}
+_SENTENCE = re.compile(r"[^。！？；\n]+(?:[。！？；]+[”’）]*|\n|$)")
+MAX_CLAUSES = 5
+MAX_SENTENCES = 40
+
+
+@dataclass(frozen=True)
+class Candidate:
+    evidence: Evidence
+    rank: int  # retrieval rank of its clause (0 = best)
+    sentence: str  # occurs character for character in evidence.clause.text
+    spans: tuple[Span, ...]
+    features: tuple[float, ...] = ()
+    score: float = 0.0  # fitted probability that this sentence answers the question
+
+    def typed(self, types: tuple[str, ...]) -> tuple[Span, ...]:
+        return tuple(s for s in self.spans if not types or s.kind in types)
+
+
+class Weighting(Protocol):
+    """Where bigram weights come from: the catalog's stored counts (`StoredTermWeights`) or
+    `FrequencyWeights` over given texts; both use log((N + 1) / (df + 0.5))."""
+
+    def idf(self, gram: str) -> float: ...
+    def known(self, gram: str) -> bool: ...
+
+
+class FrequencyWeights:
+    """Bigram weights from document frequencies counted in memory (tests, small ad-hoc sets)."""
+
+    def __init__(self, document_frequency: dict[str, int], total: int):
+        self._df = document_frequency
+        self._total = max(total, 1)
+
+    @classmethod
+    def of_texts(cls, texts: list[str]) -> FrequencyWeights:
+        frequency: dict[str, int] = {}
+        for text in texts:
+            for gram in bigrams(text):
+                frequency[gram] = frequency.get(gram, 0) + 1
+        return cls(frequency, len(texts))
+
+    def idf(self, gram: str) -> float:
+        return math.log((self._total + 1) / (self._df.get(gram, 0) + 0.5))
+
+    def known(self, gram: str) -> bool:
+        return gram in self._df
+
+
+class TermStats:
+    """Inverse document frequency of character bigrams, from the index's per-term statistics."""
+
+    def __init__(self, weights: Weighting):
+        self._weights = weights
+
+    def idf(self, gram: str) -> float:
+        return self._weights.idf(gram)
+
+    def known(self, gram: str) -> bool:
+        return self._weights.known(gram)
+
+    def overlap(self, grams: frozenset[str], text_grams: frozenset[str]) -> float:
+        """Share of the question's (known) bigram weight found in the text."""
+        grams = frozenset(g for g in grams if self.known(g))
+        if not grams:
+            return 0.0
+        return sum(self.idf(g) for g in grams & text_grams) / sum(self.idf(g) for g in grams)
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if len(s) >= 2]
+
+
+@lru_cache(maxsize=1)
+def ranker() -> dict:
+    try:
+        return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _FALLBACK
+
+
+def probability(features: tuple[float, ...], model: dict | None = None) -> float:
+    model = model or ranker()
+    z = model["intercept"] + sum(w * x for w, x in zip(model["coef"], features))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def candidates(question: Question, evidence: list[Evidence], answer_types: tuple[str, ...], stats: TermStats,
+               context: dict[tuple[str, str], str] | None = None) -> list[Candidate]:
+    """Ranked candidate sentences from the best clauses; `context` maps (doc_id, path) to the
+    headings of the clauses a clause sits in."""
+    context = context or {}
+    pool: list[tuple[int, Evidence, str]] = []
+    for rank, item in enumerate(evidence[:MAX_CLAUSES]):
+        for sentence in sentences(item.clause.text):
+            pool.append((rank, item, sentence))
+    if len(pool) > MAX_SENTENCES:
+        # Sentences that share no wording with the question and hold no typed span of the asked kind
+        # rarely answer it (the fitted weights say so); they are dropped before the encoder runs.
+        def promising(entry) -> float:
+            grams = bigrams(entry[2])
+            typed = any(s.kind in answer_types for s in find_all(entry[2])) if answer_types else False
+            return stats.overlap(question.grams, grams) + 0.3 * typed - 0.05 * entry[0]
+        pool = sorted(pool, key=lambda entry: -promising(entry))[:MAX_SENTENCES]
+    if not pool:
+        return []
+    # Dense similarity is the clause's (its best chunk's cosine from retrieval): encoding every candidate
+    # sentence at query time costs ~40 MFLOP a token, seconds per question on 2 cores.
+    dense = [item.dense for _, item, _ in pool]
+    rare = [g for g in question.grams if stats.known(g) and stats.idf(g) >= math.log(20)]
+    scored = []
+    for (rank, item, sentence), similarity in zip(pool, dense):
+        spans = tuple(find_all(sentence))
+        clause_text = item.clause.text + item.clause.heading + context.get((item.document.doc_id, item.clause.path), "")
+        sentence_grams, clause_grams = bigrams(sentence), bigrams(clause_text + item.document.title)
+        features = (
+            float(similarity),
+            stats.overlap(question.grams, sentence_grams),
+            stats.overlap(question.grams, clause_grams),
+            1.0 if any(s.kind in answer_types for s in spans) or not answer_types else 0.0,
+            1.0 / (1 + rank),
+            stats.overlap(question.grams, bigrams(item.clause.heading + context.get((item.document.doc_id, item.clause.path), ""))),
+            (sum(g in clause_grams for g in rare) / len(rare)) if rare else 1.0,
+        )
+        scored.append(Candidate(item, rank, sentence, spans, features, probability(features)))
+    return sorted(scored, key=lambda c: -c.score)
+
+
+def feature_matrix(items: list[Candidate]) -> np.ndarray:
+    return np.array([c.features for c in items], dtype=np.float64)

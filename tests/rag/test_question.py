@@ -1,0 +1,62 @@
+"""The analysed question and the kind registry: pure, fast, no index needed."""
+
+import pytest
+
+from ingest.models import Document
+from rag.kinds import classify, kinds
+from rag.lexicon import ANAPHORA, LEVEL_WORDS, QUESTION_WORDS
+from rag.question import analyse, content_grams
+
+
+def _document(title, number=None, issuer=None, level=None):
+    return Document(doc_id=title, title=title, doc_number=number, issuer=issuer, date=None, status="final",
+                    level=level, addressees=(), source=f"{title}.txt", content_hash="x")
+
+
+DOCUMENTS = [
+    _document("四川省人民政府办公厅关于承接制造业有序转移的实施意见", "川办发〔2022〕67号", "四川省人民政府办公厅", "province"),
+    _document("达州市承接制造业有序转移工作方案", "达市府办发〔2023〕4号", "达州市人民政府办公室", "city"),
+    _document("中华人民共和国劳动法", "主席令第二十八号", "全国人民代表大会常务委员会", "national"),
+]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("这个行动哪天结束？", "when"), ("试用期最长多久？", "duration"), ("这项任务由哪个部门牵头？", "who"),
+    ("罚款多少钱？", "amount"), ("鼓励发展哪些产业？", "list"), ("申请要满足什么条件？", "definition"),
+    ("可以在人行道上骑车吗？", "yesno"), ("这个文件的文号是什么？", "docfact"), ("两份文件有什么不同？", "compare"),
+    ("哪些文件支持新能源项目？", "documents"), ("劳动法第二十一条讲的什么", "lookup"), ("基地建在哪个县？", "where"),
+    ("How long is the probation period?", "duration"), ("Who approves it?", "who"),
+])
+def test_every_kind_is_scored_and_the_best_wins(question, kind):
+    scores = classify(question)
+    assert set(scores) == set(kinds()) and max(scores, key=scores.get) == kind
+
+
+def test_each_kind_has_enough_examples_and_a_unique_name():
+    for name, kind in kinds().items():
+        assert kind.name == name and len(kind.examples) >= 8, name
+
+
+def test_every_document_number_a_question_names_is_found():
+    question = analyse("川办发〔2022〕67号和达市府办发〔2023〕4号分别由哪个部门牵头？", DOCUMENTS, classify)
+    assert {d.doc_number for d in question.documents} == {"川办发〔2022〕67号", "达市府办发〔2023〕4号"}
+    unknown = analyse("川办发〔2023〕15号讲了什么？", DOCUMENTS, classify)
+    assert unknown.unknown_doc_numbers == ("川办发〔2023〕15号",)
+
+
+def test_levels_years_ordinals_and_anaphora():
+    question = analyse("省里和达州2025年第二阶段的目标分别是多少？", DOCUMENTS, classify)
+    assert question.levels == {"province", "city"} and question.years == ("2025",)
+    assert question.ordinals == ("第二阶段",) and not question.anaphoric
+    assert analyse("那它的牵头部门呢？", DOCUMENTS, classify).anaphoric
+
+
+def test_question_words_are_blanked_before_matching():
+    grams = content_grams("试用期最长是多久呢？")
+    assert "试用" in grams and "多久" not in grams
+
+
+def test_word_lists_do_what_their_names_say():
+    assert {"什么时候", "哪些", "吗", "多少"} <= QUESTION_WORDS
+    assert set(LEVEL_WORDS) == {"national", "province", "city", "county"}
+    assert ANAPHORA.search("那第二阶段呢？") and not ANAPHORA.search("劳动合同可以约定试用期吗")
