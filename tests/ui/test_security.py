@@ -134,8 +134,8 @@ def _data_files(site: Site) -> dict[str, Path]:
     index_dir = next(site.data_dir.glob("index-*"))
     return {
         "chroma": site.data_dir / "chroma" / "chroma.sqlite3",
-        "documents": next(index_dir.glob("documents.json")),
-        "keywords": next(index_dir.glob("keyword*.json")),
+        "catalog": index_dir / "catalog.sqlite3",
+        "catalog-id": index_dir / "catalog.id",
         "upload": site.data_dir / "uploads" / "secret.txt",
     }
 
@@ -159,7 +159,7 @@ def test_traversal_to_system_files_is_refused(site, path):
     assert status in (403, 404) and b"root:" not in body, (status, body[:200])
 
 
-@pytest.mark.parametrize("name", ["chroma", "documents", "keywords", "upload"])
+@pytest.mark.parametrize("name", ["chroma", "catalog", "catalog-id", "upload"])
 @pytest.mark.parametrize("spelling", ["plain", "encoded", "via-gradio-folder"])
 def test_nothing_in_the_data_folder_is_served(site, name, spelling):
     target = _data_files(site)[name]
@@ -242,7 +242,7 @@ def test_ingested_uploads_leave_no_temporary_file_and_a_session_has_a_quota(site
     _, message, *_ = client.predict([handle_file(first), handle_file(empty)], api_name="/upload")
     assert "新增 1" in message and "已拒收 empty.txt" in message
     assert not [p for p in site.temp_dir.rglob("*") if p.name in (first.name, empty.name)]  # temp copies gone
-    assert (site.data_dir / "uploads" / first.name).exists()
+    assert list((site.data_dir / "uploads").glob(f"*/{first.name}"))  # stored under its content hash
     extra = [tmp_path / f"more{n}.txt" for n in range(3)]
     for path in extra:
         path.write_text("一、总体要求\n内容。", encoding="utf-8")
