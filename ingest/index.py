@@ -33,7 +33,7 @@ from ingest.errors import IndexMismatch, IndexMissing, StoreMismatch
 from ingest.lock import WriterLock
 from ingest.models import Chunk, Clause, Document, ParsedDocument
 from ingest.settings import Settings
-from ingest.store import VectorStore, validate_server_url
+from ingest.store import VectorBackend, VectorStore, validate_server_url
 
 BROAD_FILTER = 0.05  # a filter admitting this share of chunks or more is applied after the vector search
 EXACT_LIMIT = 2000  # a filter admitting at most this many chunks is scored exactly over their vectors
@@ -88,7 +88,7 @@ class PolicyIndex:
             self._explain_missing()
         self.catalog = Catalog(self.folder, create=create)
         self.collection_name = f"policyqa-{self.key}-{self.catalog.catalog_id}"
-        self.store = VectorStore(settings.data_dir / "chroma", self.collection_name, self.chroma_url,
+        self.store: VectorBackend = VectorStore(settings.data_dir / "chroma", self.collection_name, self.chroma_url,
                                  create=create, info=self._store_info())
         self.lock = WriterLock(settings.data_dir)
         self.search = KeywordSearch(self.catalog)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -103,6 +103,28 @@ def _server_call(method):
             raise
 
     return call
+
+
+class VectorBackend(Protocol):
+    """What the index needs from a vector store. `VectorStore` (chromadb, embedded or `chroma run`)
+    is the one implementation; another engine (a distributed Chroma, Milvus, pgvector) is one more
+    module with these methods, chosen in `PolicyIndex`. Texts and the keyword index never live here."""
+
+    name: str
+    where: str
+
+    def reopen(self) -> None: ...
+    @property
+    def exists(self) -> bool: ...
+    def upsert(self, chunk_ids: list[str], embeddings: np.ndarray, metadatas: list[dict]) -> None: ...
+    def delete(self, chunk_ids: list[str]) -> None: ...
+    def count(self) -> int: ...
+    def ids(self) -> set[str]: ...
+    def metadatas(self, chunk_ids: list[str] | None = None) -> dict[str, dict]: ...
+    def embeddings(self, chunk_ids: list[str]) -> dict[str, np.ndarray]: ...
+    def info(self) -> dict[str, Any]: ...
+    def set_info(self, info: dict[str, Any]) -> None: ...
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]: ...
 
 
 class VectorStore:
