@@ -13,6 +13,12 @@ Per N: build time; ask latency p50/p95 over the eval questions (keyword rankings
 + fetch by id of the candidates, i.e. `HybridRetriever.search` with dense always on), also with a
 level filter; cold start (a new process: open + verify + snapshot + first question); disk size;
 RSS of that process; time to add one more document (its vectors given).
+
+    python bench/bench_scale.py --sizes 0 1000 10000 100000 --hit5 --plot docs/scale.png
+
+`--hit5` gives the distractors real-model vectors (bench/distractors.py), then ingests the real
+documents among them and reports hit@5 and accuracy of the whole question set (N = 0 is the small
+index alone). `--plot` draws the log-log chart of the sizes run (and of `--results` lines saved before).
 """
 
 from __future__ import annotations
@@ -102,10 +108,10 @@ def synthetic_document(number: int, sentences: list[str], rng: random.Random):
     return parsed, chunk_document(parsed, 360)
 
 
-def build(settings, n: int) -> dict:
+def build(settings, n: int, encoder=None) -> dict:
     from ingest.index import PolicyIndex
 
-    encoder = FixedVectors()
+    encoder = encoder or FixedVectors()
     index = PolicyIndex(settings, create=True)
     index.check_model(encoder.name, encoder.dimension)
     sentences, rng = corpus_sentences(), random.Random(7)
@@ -187,17 +193,28 @@ def disk_mb(folder: Path) -> float:
     return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
 
 
-def run(n: int, keep: Path | None) -> dict:
+def run(n: int, keep: Path | None, embedder=None) -> dict:
+    """One size; with `embedder` (the real model) distractors get real-model vectors and hit@5 is run."""
     from ingest.settings import Settings
 
     folder = Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-", dir=keep))
     settings = Settings(data_dir=folder / "data")
     try:
-        result = {"chunks": n, **build(settings, n)}
-        result.update(ask_latency(settings))
-        result.update(cold_start(settings.data_dir))
-        result["disk_mb"] = disk_mb(settings.data_dir)
-        result.update(add_one(settings, n))
+        encoder = None
+        if embedder is not None:
+            from bench.distractors import CachedVectors, SentenceMeanVectors
+
+            encoder = SentenceMeanVectors(CachedVectors(embedder, "sentences"), corpus_sentences())
+        result = {"chunks": n, **build(settings, n, encoder)}
+        if n:
+            result.update(ask_latency(settings))
+            result.update(cold_start(settings.data_dir))
+            result["disk_mb"] = disk_mb(settings.data_dir)
+            result.update(add_one(settings, n))
+        if embedder is not None:
+            from bench.distractors import hit_at_5
+
+            result.update(hit_at_5(settings, embedder))
         return result
     finally:
         if keep is None:
@@ -208,19 +225,63 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="build under this folder and keep the indexes")
+    parser.add_argument("--hit5", action="store_true", help="real-model distractor vectors; hit@5 of the question set")
+    parser.add_argument("--results", type=Path, help="append each size's JSON line here (and plot what it holds)")
+    parser.add_argument("--plot", type=Path, help="write the log-log chart (PNG) here")
     args = parser.parse_args()
+    embedder = None
+    if args.hit5:
+        from ingest.embedding import Embedder
+        from ingest.settings import Settings
+
+        embedder = Embedder(Settings())
     rows = []
     for n in args.sizes:
-        row = run(n, args.keep)
+        row = run(n, args.keep, embedder)
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
+        if args.results:
+            with args.results.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     columns = ["chunks", "documents", "build_s", "ask_p50_ms", "ask_p95_ms", "filtered_p50_ms", "cold_start_s",
-               "disk_mb", "rss_mb", "add_one_document_s"]
+               "disk_mb", "rss_mb", "add_one_document_s", "hit5", "accuracy"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:
-        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+        print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+    if args.plot:
+        saved = [json.loads(line) for line in args.results.read_text(encoding="utf-8").splitlines()] \
+            if args.results and args.results.exists() else rows
+        plot(saved, args.plot)
     print(f"(peak RSS of the builder: {round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)} MB)")
+
+
+def plot(rows: list[dict], out: Path) -> None:
+    """Log-log: ask p50/p95, cold start and disk against the number of chunks (the last run per size)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    by_size = {row["chunks"]: row for row in rows if row.get("chunks") and "ask_p50_ms" in row}
+    sizes = sorted(by_size)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for key, label in (("ask_p50_ms", "ask p50 (ms)"), ("ask_p95_ms", "ask p95 (ms)"),
+                       ("filtered_p50_ms", "filtered p50 (ms)")):
+        left.loglog(sizes, [by_size[n][key] for n in sizes], marker="o", label=label)
+    left.axhline(100, color="grey", linestyle=":", linewidth=1)
+    left.axhline(300, color="grey", linestyle="--", linewidth=1)
+    for key, label in (("cold_start_s", "cold start (s)"), ("build_s", "build (s)"), ("disk_mb", "disk (MB)"),
+                       ("rss_mb", "RSS (MB)")):
+        right.loglog(sizes, [by_size[n][key] for n in sizes], marker="o", label=label)
+    for axis in (left, right):
+        axis.set_xlabel("chunks")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=8)
+    left.set_title("query latency (2 cores)")
+    right.set_title("start-up, build, size")
+    figure.tight_layout()
+    figure.savefig(out, dpi=110)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+"""hit@5 of the evaluation questions when the real documents sit among N synthetic distractors.
+
+The distractor chunks are the scale benchmark's shuffled real sentences; their vectors are the
+normalized mean of the real model's vectors of their sentences (each sentence embedded once and
+cached under bench/.cache), so a distractor is as close to a question as the text it is made of —
+the index is measured, and the encoder's cost is paid once, not per chunk. The 16 real documents
+(corpus/ and ../shared/realdocs) are ingested through the real pipeline with the real model; their
+chunk vectors are cached by text too. Questions run through the whole assistant (`eval.runner`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "bench" / ".cache"
+_SENTENCE = re.compile(r"[^。；\n]{12,200}[。；]")
+
+
+class CachedVectors:
+    """The real encoder, with passage vectors kept on disk by text digest (queries are never cached)."""
+
+    def __init__(self, embedder, name: str):
+        self._embedder, self.name, self.dimension = embedder, embedder.name, embedder.dimension
+        self._file = CACHE / f"{name}-{embedder.name.replace(':', '_').replace('/', '_')}.npz"
+        self._vectors: dict[str, np.ndarray] = {}
+        if self._file.exists():
+            stored = np.load(self._file)
+            self._vectors = dict(zip(stored["keys"].tolist(), stored["vectors"]))
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def save(self) -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self._vectors)
+        np.savez(self._file, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._embedder.embed_query(text)
+
+    def embed_passages(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
+        missing = sorted({t for t in texts if self.key(t) not in self._vectors})
+        if missing:
+            for text, vector in zip(missing, self._embedder.embed_passages(missing, batch_size)):
+                self._vectors[self.key(text)] = vector
+            self.save()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._vectors[self.key(t)] for t in texts])
+
+
+class SentenceMeanVectors:
+    """Distractor vectors: the mean of the real vectors of the sentences in the text."""
+
+    def __init__(self, sentences: CachedVectors, corpus_sentences: list[str]):
+        self.name, self.dimension = sentences.name, sentences.dimension
+        self._sentences = sentences
+        sentences.embed_passages(sorted(set(corpus_sentences)))  # once; cached on disk afterwards
+
+    def embed_passages(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
+        rows = []
+        for text in texts:
+            parts = [s.strip() for s in _SENTENCE.findall(text)] or [text]
+            known = [s for s in parts if self._sentences.key(s) in self._sentences._vectors]
+            vectors = self._sentences.embed_passages(known or parts[:1])
+            mean = vectors.mean(axis=0)
+            rows.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+        return np.stack(rows).astype(np.float32) if rows else np.zeros((0, self.dimension), np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._sentences.embed_query(text)
+
+
+def real_documents() -> list[Path]:
+    paths = [ROOT / "corpus"]
+    realdocs = ROOT.parent / "shared" / "realdocs"
+    return paths + ([realdocs] if realdocs.exists() else [])
+
+
+def hit_at_5(settings, embedder) -> dict:
+    """Ingest the real documents into the index at `settings` and run the question set on it."""
+    from eval.dataset import load_questions
+    from eval.metrics import summarize
+    from eval.runner import run_assistant
+    from ingest.index import PolicyIndex
+    from ingest.pipeline import ingest
+    from rag.assistant import Assistant
+
+    documents = CachedVectors(embedder, "documents")
+    index = PolicyIndex(settings, create=True)
+    ingest(real_documents(), settings, index, documents)
+    assistant = Assistant(settings, index=PolicyIndex(settings), embedder=documents)
+    summary = summarize(run_assistant(assistant, load_questions()))
+    return {"hit5": round(summary["hit@5"], 3), "accuracy": round(summary["accuracy"], 3)}
