@@ -44,3 +44,7 @@ class WriterBusy(PolicyQAError):
 
 class StoreUnavailable(PolicyQAError):
     """The `chroma run` server holding the vectors cannot be reached."""
+
+
+class InvalidFilter(PolicyQAError, ValueError):
+    """A retrieval filter or argument that names an unknown key or holds a value of the wrong kind."""

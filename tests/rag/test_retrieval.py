@@ -1,22 +1,9 @@
-from langchain_core.documents import Document as LCDocument
-
-from rag.langchain_retriever import PolicyRetriever
 from rag.retrieval import HybridRetriever, Scope, rrf
 
 
 def test_rrf_rewards_agreement():
     fused = rrf([["a", "b", "c"], ["b", "a"], ["b"]], k=5)
     assert max(fused, key=fused.get) == "b"
-
-
-def test_langchain_retriever_returns_clauses_with_metadata(assistant):
-    retriever = PolicyRetriever(hybrid=assistant.retriever, k=3)
-    documents = retriever.invoke("南充—达州组团重点承接哪些产业")
-    assert all(isinstance(d, LCDocument) for d in documents)
-    first = documents[0]
-    assert first.metadata["doc_number"] == "川办发〔2022〕67号"
-    assert first.metadata["clause_path"] == "三、（七）"
-    assert "丝纺服装" in first.page_content
 
 
 def test_scope_filters_by_document_level_and_status(assistant):
