@@ -116,13 +116,13 @@ class PolicyRetriever(BaseRetriever):
             kwargs["k"] = settings.top_k
         return cls(hybrid=hybrid, **kwargs)
 
-    def _scope(self, filter: dict[str, Any]) -> Scope | None:
+    def _scope(self, filter: dict[str, Any], hybrid: HybridRetriever) -> Scope | None:
         """The instance scope narrowed by the filter; None when the filter matches no document."""
         scope = self.scope or Scope()
         doc_ids = _strings("doc_id", filter["doc_id"]) if "doc_id" in filter else None
         if "doc_number" in filter:
             numbers = _strings("doc_number", filter["doc_number"])
-            named = frozenset(d.doc_id for d in self.hybrid.documents() if d.doc_number in numbers)
+            named = frozenset(d.doc_id for d in hybrid.documents() if d.doc_number in numbers)
             doc_ids = named if doc_ids is None else doc_ids & named
         if doc_ids is not None:
             if not doc_ids:
@@ -146,10 +146,22 @@ class PolicyRetriever(BaseRetriever):
                                 f"it takes {', '.join(SEARCH_KWARGS)}")
         call = {"k": self.k, **self.search_kwargs, **kwargs}
         k = _check_k(call["k"], "k")
-        scope = self._scope(check_filter(call.get("filter")))
-        if scope is None:
-            return []
-        return [self._document(item) for item in self.hybrid.search(query, scope, k)]
+        index = self.hybrid.index
+        with index.reading():  # one catalog generation for the whole search, the newest one
+            hybrid = self._current(index.snapshot())
+            scope = self._scope(check_filter(call.get("filter")), hybrid)
+            if scope is None:
+                return []
+            return [self._document(item) for item in hybrid.search(query, scope, k)]
+
+    def _current(self, snapshot) -> HybridRetriever:
+        """The retriever over `snapshot`: documents ingested since this retriever was made are found."""
+        hybrid = self.hybrid
+        if snapshot.generation == hybrid.snapshot.generation:
+            return hybrid
+        return HybridRetriever(hybrid.index, hybrid.embedder, use_dense=hybrid.use[2], use_words=hybrid.use[0],
+                               use_bigrams=hybrid.use[1], weights=hybrid.weights, rrf_k=hybrid.rrf_k,
+                               adaptive=hybrid.adaptive, snapshot=snapshot)
 
     async def _aget_relevant_documents(self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun,
                                        **kwargs: Any) -> list[LCDocument]:

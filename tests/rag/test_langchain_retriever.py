@@ -223,3 +223,21 @@ def test_readme_retriever_snippet_runs(environment, embedder):
     documents = final_only.invoke("产业集群发展目标")
     assert len(documents) == 4 and all(d.metadata["status"] == "final" for d in documents)
     assert namespace["retriever"].k == Settings().top_k
+
+
+def test_a_document_ingested_after_the_retriever_was_made_is_found(settings, embedder, tmp_path):
+    """The retriever reads the catalog's newest generation per call (another process may ingest)."""
+    from ingest.index import PolicyIndex
+    from ingest.pipeline import ingest
+    from tests.helpers import county_notice
+
+    first = tmp_path / "first.txt"
+    first.write_text(county_notice("甲县", 12, 3, topic="无人机"), encoding="utf-8")
+    ingest([first], settings, PolicyIndex(settings, create=True), embedder)
+    retriever = PolicyRetriever.from_settings(settings, embedder=embedder, k=3)
+    assert all("预制菜" not in d.page_content for d in retriever.invoke("预制菜园区引进龙头企业多少家？"))
+    second = tmp_path / "second.txt"
+    second.write_text(county_notice("乙县", 30, 7, topic="预制菜"), encoding="utf-8")
+    ingest([second], settings, PolicyIndex(settings), embedder)  # another writer, as a CLI would be
+    found = retriever.invoke("预制菜园区引进龙头企业多少家？")
+    assert "预制菜" in found[0].page_content and "7家" in found[0].page_content
