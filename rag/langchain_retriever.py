@@ -190,5 +190,7 @@ class PolicyRetriever(BaseRetriever):
             "lead_unit": clause.lead_unit,
             "score": item.score,
         }
-        return LCDocument(id=clause_id(document.doc_id, clause.path), page_content=clause.text,
+        metadata["clause_id"] = clause_id(document.doc_id, clause.path)  # stable across versions of the file
+        # The id is the chunk id (as in the vector store and the catalog) of the clause's best chunk.
+        return LCDocument(id=item.chunk_id or metadata["clause_id"], page_content=clause.text,
                           metadata={key: value for key, value in metadata.items() if value is not None})

@@ -16,6 +16,7 @@ class Evidence:
     score: float
     chunk_text: str
     dense: float = 0.0  # cosine similarity of the best chunk
+    chunk_id: str = ""  # the best chunk's id in the catalog and the vector store
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ class HybridRetriever:
             document = self.snapshot.document(chunk.doc_id)
             if clause is None or document is None:
                 continue
-            seen[key] = Evidence(document, clause, item.score, chunk.text, item.dense)
+            seen[key] = Evidence(document, clause, item.score, chunk.text, item.dense, item.chunk_id)
             if len(seen) >= k:
                 break
         return list(seen.values())
