@@ -88,7 +88,7 @@ def refuse(ctx: Context, reason: str, evidence=None, confidence: float = 0.0) ->
 
 
 def draft_note(citations: list[Citation]) -> str:
-    words = {c.document.status_word for c in citations if c.document.is_draft}
+    words = {c.document.status_label for c in citations if c.document.is_draft}  # a draft may lack its own word
     return f"（出自{'、'.join(sorted(words))}，非正式文件）" if words else ""
 
 
