@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,14 @@ class Manifest:
     dimension: int
     chunker_version: str
     chunk_chars: int
+    # What embedded the passages ("onnxruntime-int8", "torch-fp32"): both give one model's vectors
+    # (int8 is used only where its cosine to fp32 is at least 0.99), so either may add to the index.
+    passage_encoders: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
 
 
 class PolicyIndex:
@@ -64,7 +72,7 @@ class PolicyIndex:
         others = []
         for manifest in sorted(self.settings.data_dir.glob("index-*/manifest.json")):
             try:
-                others.append(Manifest(**json.loads(manifest.read_text(encoding="utf-8"))))
+                others.append(Manifest.from_json(manifest.read_text(encoding="utf-8")))
             except (OSError, ValueError, TypeError):
                 continue
         if others:
@@ -82,7 +90,7 @@ class PolicyIndex:
 
     def manifest(self) -> Manifest | None:
         try:
-            return Manifest(**json.loads(self._manifest_path.read_text(encoding="utf-8")))
+            return Manifest.from_json(self._manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError, TypeError):
             return None
 
@@ -98,6 +106,13 @@ class PolicyIndex:
                 f"{manifest.dimension}) but the loaded model is '{model_name}' (dimension {dimension}); "
                 "delete the folder and run `policyqa ingest` again"
             )
+
+    def note_passage_encoder(self, encoder: str | None) -> None:
+        """Record in the manifest what embedded passages (once per kind of encoder)."""
+        manifest = self.manifest()
+        if encoder and manifest is not None and encoder not in manifest.passage_encoders:
+            manifest.passage_encoders.append(encoder)
+            _write_json(self._manifest_path, manifest.__dict__)
 
     # ---- document table -------------------------------------------------------------------
     def _load_registry(self) -> dict[str, dict]:

@@ -195,6 +195,7 @@ def _ingest_one(path: Path, settings: Settings, index: PolicyIndex, embedder, se
             return FileOutcome(name, "unchanged", document.title, len(parsed.clauses), index.chunk_count(document.doc_id))
     chunks = chunk_document(parsed, settings.chunk_chars)
     embeddings = embedder.embed_passages([c.embed_text for c in chunks], settings.embed_batch_size)
+    index.note_passage_encoder(getattr(embedder, "passage_encoder", None))
     index.write_document(parsed, chunks, embeddings)
     if previous_id and previous_id != document.doc_id:
         index.remove_document(previous_id)  # the file now reads as another document
