@@ -80,9 +80,10 @@ class Embedder:
         encoder.eval()
         return tokenizer, encoder
 
-    def prepare_passages(self) -> str:
+    def prepare_passages(self, texts: list[str] | None = None) -> str:
         """Decide, once, what embeds passages: builds and validates the int8 encoder on first use
-        (cached beside the model). Returns the label; `passage_reason` says why."""
+        (cached beside the model) on a sample of corpus/ chunks, or on `texts` where corpus/ is not
+        beside the code. Returns the label; `passage_reason` says why."""
         if self.passage_encoder is not None:
             return self.passage_encoder
         fp32 = "torch-fp32-cuda" if self._device == "cuda" else "torch-fp32"
@@ -99,7 +100,7 @@ class Embedder:
             tokenizer = self._direct[0]
             self._int8, verdict = prepare_int8(
                 Path(self._location),
-                sample=lambda: corpus_passages(corpus, self._settings) if corpus.is_dir() else [],
+                sample=lambda: corpus_passages(corpus, self._settings) if corpus.is_dir() else list(texts or [])[:48],
                 fp32_passages=self._embed_fp32, fp32_queries=lambda qs: np.stack([self._query_vector(q) for q in qs]),
                 passage_prompt=self._prompt(self._passage_prompt), min_cosine=self._settings.embed_int8_min_cosine,
                 threads=self._settings.embed_threads, max_length=self._model.max_seq_length,
@@ -115,7 +116,7 @@ class Embedder:
     def embed_passages(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        self.prepare_passages()
+        self.prepare_passages(texts)
         if self._int8 is not None:
             prompt = self._prompt(self._passage_prompt)
             return self._int8.encode([prompt + t for t in texts], self._settings.embed_batch_tokens, batch_size)

@@ -32,9 +32,11 @@ MIN_SAMPLE = 8  # fewer passages say too little to accept or reject the build
 QUERY_CHARS = 40  # a probe query is the start of a chunk's own text, its chunk the one right answer
 INT8_FILE = "model.int8.onnx"
 RECORD_FILE = "validation.json"
-# Intra-op threads stop paying off at about this many cores for a model this small (384 wide,
-# batches of a few thousand tokens); more cores get more sessions working on separate batches.
-THREADS_PER_SESSION = 4
+# Separate single-threaded sessions on separate batches beat one session's intra-op threads for a
+# model this small (384 wide, batches of ~2,000 tokens): 11.6 against 6.2 chunks/s on 2 shared cores
+# (bench/bench_embed.py). Past this many sessions, cores go to intra-op threads instead, since each
+# session holds its own copy of the weights (~450 MB).
+MAX_SESSIONS = 4
 
 log = logging.getLogger("policyqa.embedding")
 
@@ -168,10 +170,11 @@ class OnnxEncoder:
         from tokenizers import Tokenizer
 
         cores = threads or available_cores()
-        count = max(1, cores // THREADS_PER_SESSION)
+        count = max(1, min(cores, MAX_SESSIONS))
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, cores // count)
         options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # cores may be shared
         options.log_severity_level = 3
         self._sessions = [ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
                           for _ in range(count)]
@@ -186,6 +189,8 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], max_tokens: int = 2048, max_items: int = 64) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
+        # At least one batch per session when there are enough texts, so that no session idles.
+        max_items = max(1, min(max_items, -(-len(texts) // len(self._sessions))))
         batches = length_sorted_batches([len(e.ids) for e in encodings], max_tokens, max_items)
         idle: queue.SimpleQueue = queue.SimpleQueue()
         for session in self._sessions:
