@@ -19,7 +19,7 @@ import json
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Iterator, Mapping
@@ -50,6 +50,15 @@ class Manifest:
     dimension: int
     chunker_version: str
     chunk_chars: int
+    # What embedded the passages ("onnxruntime-int8", "torch-fp32"): both give one model's vectors
+    # (int8 is used only where its cosine to fp32 is at least 0.99), so either may add to the index.
+    passage_encoders: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, str]) -> "Manifest":
+        encoders = [e for e in meta.get("passage_encoders", "").split(",") if e]
+        return cls(meta["embedding_model"], int(meta["dimension"]), meta["chunker_version"], int(meta["chunk_chars"]),
+                   encoders)
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,13 @@ class PolicyIndex:
         meta = self.catalog.meta()
         if "embedding_model" not in meta:
             return None
-        return Manifest(meta["embedding_model"], int(meta["dimension"]), meta["chunker_version"], int(meta["chunk_chars"]))
+        return Manifest.from_meta(meta)
+
+    def note_passage_encoder(self, encoder: str | None) -> None:
+        """Record in the catalog what embedded passages (once per kind of encoder)."""
+        manifest = self.manifest()
+        if encoder and manifest is not None and encoder not in manifest.passage_encoders:
+            self.catalog.set_meta({"passage_encoders": ",".join([*manifest.passage_encoders, encoder])})
 
     def check_model(self, model_name: str, dimension: int) -> None:
         """Refuse to mix vectors: the catalog must name this model and dimension."""
@@ -365,7 +380,7 @@ def _read_manifest(folder: Path) -> Manifest | None:
                 meta = dict(connection.execute("SELECT key, value FROM meta"))
             finally:
                 connection.close()
-            return Manifest(meta["embedding_model"], int(meta["dimension"]), meta["chunker_version"], int(meta["chunk_chars"]))
+            return Manifest.from_meta(meta)
         return Manifest(**json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError, sqlite3.Error):
         return None

@@ -243,6 +243,7 @@ def _ingest_one(file: SourceFile, settings: Settings, index: PolicyIndex, embedd
              "check the file"] if repeated else []
     chunks = chunk_document(parsed, settings.chunk_chars)
     embeddings = embedder.embed_passages([c.embed_text for c in chunks], settings.embed_batch_size)
+    index.note_passage_encoder(getattr(embedder, "passage_encoder", None))
     index.write_document(parsed, chunks, embeddings, root=file.root)
     document = parsed.document
     duplicates = index.catalog.same_number(document.doc_number, document.doc_id) if document.doc_number else []

@@ -27,9 +27,10 @@ def settings(tmp_path, model_cache) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder(model_cache):
+    """The fp32 reference encoder (the int8 build and its use at ingest: tests/ingest/test_onnx_encoder.py)."""
     from ingest.embedding import Embedder
 
-    return Embedder(Settings(cache_dir=model_cache))
+    return Embedder(Settings(cache_dir=model_cache, embed_int8=False))
 
 
 @pytest.fixture(scope="session")

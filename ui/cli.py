@@ -31,6 +31,11 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     settings = _settings(args)
     location = prepare_model(settings)
     print(f"embedding model ready: {location}")
+    if settings.embed_int8:  # build and validate the int8 passage encoder now, not at the first ingest
+        from ingest.embedding import Embedder
+
+        embedder = Embedder(settings)
+        print(f"passage encoder: {embedder.prepare_passages()} ({embedder.passage_reason})")
     return 0
 
 
@@ -296,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, **kwargs) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], **kwargs)
 
-    prepare = command("prepare", help="convert the bundled embedding model (run once at set-up)")
+    prepare = command("prepare", help="convert the bundled embedding model and build its int8 passage encoder (run once at set-up)")
     prepare.set_defaults(run=cmd_prepare)
 
     ingest = command("ingest", help="ingest files or folders (default: corpus/)")
