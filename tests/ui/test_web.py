@@ -94,7 +94,7 @@ def test_conversations_survive_a_reload_and_are_listed_exported_and_deleted(open
     page.click("#pq-new-chat")
     page.wait_for_function("() => !document.querySelector('#pq-chat .pq-answer')", timeout=10_000)
     ask(page, "百日攻坚第三季什么时候结束？")
-    page.click("#pq-chat-list")
+    page.click("#pq-chat-list input")
     options = page.get_by_role("option").all_inner_texts()
     assert any("十四五期间" in o for o in options) and any("百日攻坚" in o for o in options)
     page.get_by_role("option", name="十四五期间", exact=False).first.click()

@@ -58,7 +58,7 @@ def test_industry_query_by_prefix_and_related_words_with_marks_and_csv(open_page
 
 
 def _documents(page, selector: str) -> list[str]:
-    page.click(selector)
+    page.click(f"{selector} input")
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     return options
@@ -107,7 +107,7 @@ def test_library_changes_reach_every_session_and_removal_asks_first(open_page, b
 
     # removal from the other session: it names the document and waits for a confirmation
     tab(watcher, "文件库")
-    watcher.click("#pq-removable")
+    watcher.click("#pq-removable input")
     watcher.get_by_role("option", name="氢能产业试点", exact=False).first.click()
     watcher.click("#pq-remove")
     watcher.wait_for_selector("#pq-confirm-text", state="visible")
