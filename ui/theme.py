@@ -52,7 +52,7 @@ a.pq-cite { font-weight: 600; text-decoration: none; margin: 0 1px; color: var(-
   #pq-sources-col { display: none !important; }
   .pq-inline-sources { display: block; }
   .pq-table { min-width: 640px; }
-  .tab-wrapper, [role=tablist] { overflow-x: auto; flex-wrap: nowrap; }
+  #pq-tabs .tab-container button { padding-left: 7px !important; padding-right: 7px !important; min-width: 0 !important; }
 }
 """
 

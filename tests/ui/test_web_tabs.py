@@ -88,6 +88,7 @@ def test_library_changes_reach_every_session_and_removal_asks_first(open_page, b
     tab(watcher, "文件库")
     watcher.wait_for_function("() => document.querySelector('#pq-library').innerText.includes('氢能产业试点')",
                               timeout=30_000)
+    tab(watcher, "问答")
     assert any("氢能产业试点" in o for o in _documents(watcher, "#pq-scope"))
     tab(watcher, "条款查询")
     assert any("氢能产业试点" in o for o in _documents(watcher, "#pq-browse-doc"))
