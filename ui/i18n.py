@@ -9,19 +9,54 @@ adds the strings gradio's zh-CN table lacks.
 
 from __future__ import annotations
 
+import json
+
 from ui.theme import SCRIPT
 
 # Strings gradio shows that its own zh-CN table does not translate (keys of gradio's frontend).
 MISSING_ZH = {
     "common.copy": "复制",
     "chatbot.copy_message": "复制",
-    "chatbot.copy_conversation": "复制全部对话",
-    "chatbot.retry": "重试",
-    "chatbot.undo": "撤销",
-    "chatbot.clear": "清空对话",
+    "chatbot.copied_message": "已复制",
     "chatbot.like": "有用",
     "chatbot.dislike": "没用",
 }
+
+
+# English gradio writes into the page itself, past its translation tables (gradio 6.x): the page
+# script replaces these texts and labels as they appear.
+HARD_CODED = {
+    "Connection Lost": "连接已断开",
+    "Connection to the server was lost. Attempting reconnection...": "与服务器的连接已断开，正在重新连接…",
+    "More tabs": "更多标签页",
+}
+
+
+def page_script() -> str:
+    """ui.theme.SCRIPT, with a watcher that puts HARD_CODED's Chinese in place of gradio's English."""
+    table = json.dumps(HARD_CODED, ensure_ascii=False)
+    watcher = f"""
+(() => {{
+  const table = {table};
+  const fix = (root) => {{
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {{
+      const text = node.nodeValue.trim();
+      if (table[text]) node.nodeValue = node.nodeValue.replace(text, table[text]);
+    }}
+    root.querySelectorAll && root.querySelectorAll('[aria-label],[title]').forEach((el) => {{
+      for (const name of ['aria-label', 'title']) {{
+        const value = el.getAttribute(name);
+        if (value && table[value]) el.setAttribute(name, table[value]);
+      }}
+    }});
+  }};
+  new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {{
+    if (node.nodeType === 1) fix(node); else if (node.nodeType === 3 && node.parentNode) fix(node.parentNode);
+  }}))).observe(document.documentElement, {{childList: true, subtree: true}});
+}})();
+"""
+    return SCRIPT + watcher
 
 
 def translations():
@@ -33,8 +68,9 @@ def translations():
 class PageScript:
     """ASGI middleware: the app's page script and `lang="zh-CN"` in every HTML page gradio serves."""
 
-    def __init__(self, app, script: str = SCRIPT):
+    def __init__(self, app, script: str | None = None):
         self.app = app
+        script = page_script() if script is None else script
         self.tag = f"<script>{script}</script>".encode("utf-8")
 
     async def __call__(self, scope, receive, send):

@@ -49,6 +49,12 @@ def test_gradio_strings_are_chinese_for_a_browser_set_to_english(open_page):
     assert "复制" in labels and "清空对话" in labels
     assert not any(label and label.isascii() for label in labels), labels
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    # what gradio writes in English past its tables (the connection-lost notice) is put in Chinese too
+    page.evaluate("() => { const d = document.createElement('div'); d.id = 'pq-probe'; "
+                  "d.innerHTML = '<b>Connection Lost</b><button aria-label=\"More tabs\"></button>'; "
+                  "document.body.appendChild(d); }")
+    page.wait_for_function("() => document.querySelector('#pq-probe').innerText.includes('连接已断开')")
+    assert page.locator("#pq-probe button").get_attribute("aria-label") == "更多标签页"
 
 
 def test_phone_layout_sources_under_the_answer_every_tab_and_scrolling_tables(open_page, tmp_path):
