@@ -70,7 +70,6 @@ def chart(report: dict, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     from matplotlib import font_manager
 
     # Chinese labels need a CJK font (scripts/test.sh installs fonts-wqy-microhei); the first found is used.

@@ -71,7 +71,7 @@ class PageScript:
     def __init__(self, app, script: str | None = None):
         self.app = app
         script = page_script() if script is None else script
-        self.tag = f"<script>{script}</script>".encode("utf-8")
+        self.tag = f"<script>{script}</script>".encode()
 
     async def __call__(self, scope, receive, send):
         root = (scope.get("root_path") or "").rstrip("/")

@@ -99,7 +99,7 @@ def build(ctx: AppContext):
         doc_id, path, quote = params.get("doc"), params.get("path"), params.get("q", "")
         if not doc_id:
             return None
-        known = dict((v, k) for k, v in document_choices(ctx.assistant))
+        known = {doc_id for _, doc_id in document_choices(ctx.assistant)}
         if doc_id not in known:
             return (gr.update(), gr.update(), '<div class="pq-empty">链接指向的文件已不在文件库中（可能已被移除）。</div>',
                     gr.update(visible=False))

@@ -70,7 +70,7 @@ def test_upload_then_remove_through_the_api(client, tmp_path):
 def test_the_readme_example_runs_against_the_app(web, capsys):
     """The README's gradio_client example, run as written (only the address changed)."""
     section = README.read_text(encoding="utf-8").split("### API for programs", 1)[1]
-    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
     exec(compile(code.replace("http://127.0.0.1:7860/", web.url), "README.md", "exec"), {})
     printed = capsys.readouterr().out
     assert "达市府办函〔2023〕53号" in printed and "三、" in printed

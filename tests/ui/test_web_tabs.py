@@ -4,10 +4,7 @@ The library test uploads its own documents and removes them again, so the others
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-
-import pytest
 
 from tests.helpers import make_pdf
 from tests.ui.conftest import ask, needs_chromium, tab
