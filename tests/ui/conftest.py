@@ -96,7 +96,9 @@ def open_page(browser, web):
             contexts.append(context)
         page = context.new_page()
         page.goto(web.url + path)
-        page.wait_for_selector("#pq-question textarea", timeout=60_000)
+        page.wait_for_selector("#pq-tabs [role=tab]", timeout=60_000)
+        if "doc=" not in path:  # an address of a clause opens 条款查询 instead
+            page.wait_for_selector("#pq-question textarea", timeout=60_000)
         return page
 
     yield open_

@@ -50,7 +50,8 @@ def test_a_citation_address_opens_the_clause_in_lookup(open_page):
     ask(page, "百日攻坚第三季什么时候结束？")
     href = page.locator("#pq-chat a.pq-cite").first.get_attribute("href")
     other = open_page(href)
-    other.wait_for_function("() => document.querySelector('#pq-browsed').innerText.includes('工作步骤')", timeout=30_000)
+    other.wait_for_function("() => (document.querySelector('#pq-browsed')?.innerText || '').includes('工作步骤')",
+                          timeout=60_000)
     assert other.get_by_role("tab", name="条款查询").get_attribute("aria-selected") == "true"
     assert "2023年9月5日结束" in other.locator("#pq-browsed mark").inner_text()
 
