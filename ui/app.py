@@ -69,6 +69,7 @@ class Library:
         self.assistant = assistant
         self.lock = threading.Lock()
         self.uploads = assistant.settings.data_dir / "uploads"
+        self.removed = self.uploads / ".removed"  # originals of removed uploads, for 撤销
         settings = assistant.settings
         self.quota = UploadQuota(settings.max_upload_files, settings.max_upload_mb * 2**20)
 
@@ -90,6 +91,8 @@ class Library:
             return report
 
     def remove(self, doc_id: str) -> str:
+        """Remove a document; an uploaded original is kept aside (uploads/.removed) so `restore` can
+        bring it back; a document ingested from elsewhere is restored from its own file."""
         with self.lock:
             document = self.assistant.index.document(doc_id)
             if document is None:
@@ -97,10 +100,29 @@ class Library:
             self.assistant.index.remove_document(doc_id)
             self.assistant.index.refresh_keywords()
             source = Path(document.source)
-            if source.parent == self.uploads:
-                source.unlink(missing_ok=True)
+            if source.parent == self.uploads and source.exists():
+                kept = self.removed / doc_id / source.name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(source, kept)
             self.assistant.reload()
             return f"已移除{document.label}。"
+
+    def restorable(self, doc_id: str, source: str) -> Path | None:
+        """The file a removed document can be ingested again from, if it still exists."""
+        kept = self.removed / doc_id / Path(source).name
+        return kept if kept.is_file() else (Path(source) if Path(source).is_file() else None)
+
+    def restore(self, doc_id: str, source: str) -> str:
+        path = self.restorable(doc_id, source)
+        if path is None:
+            return "无法撤销：原文件已不在，请重新上传。"
+        report = self.add([path])
+        if path.parent == self.removed / doc_id:
+            shutil.rmtree(path.parent, ignore_errors=True)
+        if report.count("added") or report.count("unchanged") or report.count("updated"):
+            return "已撤销移除，文件已恢复。"
+        reasons = "；".join(o.reason for o in report.skipped)
+        return f"无法撤销：{reasons or '入库失败'}。"
 
 
 def browser_secret(data_dir: Path) -> str:

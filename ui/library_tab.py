@@ -105,7 +105,10 @@ def build(ctx: AppContext):
         with gr.Row():
             confirm = gr.Button("确认移除", variant="stop", elem_id="pq-confirm-yes")
             cancel = gr.Button("取消", elem_id="pq-confirm-no")
+    with gr.Row(visible=False) as undo_row:
+        undo = gr.Button("撤销移除", size="sm", elem_id="pq-undo")
     pending = gr.State(None)  # the doc_id the confirmation names
+    removed = gr.State(None)  # (doc_id, source) of this session's last removal, for 撤销
     uploaded = gr.State((0, 0))  # (files, bytes) this session has handed in, kept on the server
 
     @reported("入库")
@@ -130,21 +133,38 @@ def build(ctx: AppContext):
         counts = next((s for s in summaries(ctx.assistant.index) if s.doc_id == doc_id), None)
         size = f"（{counts.clauses} 个条款）" if counts else ""
         text = (f"**确定移除 {document.label}{size}吗？** 移除后它不再出现在问答、条款查询和产业查询中；"
-                "要恢复，需重新上传原文件。")
+                "移除后可以点“撤销移除”恢复。")
         return gr.update(visible=True), text, doc_id, ""
 
     @reported("移除")
     def remove(doc_id, request: gr.Request):
+        last = None
+        if refusal := may_edit(ctx, request):
+            message = refusal
+        elif not doc_id:
+            message = "没有待确认的移除。"
+        else:
+            document = next((d for d in ctx.assistant.documents() if d.doc_id == doc_id), None)
+            message = ctx.library.remove(doc_id)
+            if document is not None and ctx.library.restorable(doc_id, document.source):
+                last = (doc_id, document.source)
+        return (library_html(ctx.assistant), message, gr.update(choices=document_choices(ctx.assistant), value=None),
+                gr.update(visible=False), None, last, gr.update(visible=last is not None))
+
+    @reported("撤销移除")
+    def restore(last, request: gr.Request):
         if refusal := may_edit(ctx, request):
             message = refusal
         else:
-            message = ctx.library.remove(doc_id) if doc_id else "没有待确认的移除。"
+            message = ctx.library.restore(*last) if last else "没有可以撤销的移除。"
         return (library_html(ctx.assistant), message, gr.update(choices=document_choices(ctx.assistant), value=None),
-                gr.update(visible=False), None)
+                None, gr.update(visible=False))
 
     add.click(upload, [files, uploaded], [table, status, removable, files, uploaded], api_visibility="private")
     ask_remove.click(ask, removable, [confirm_box, confirm_text, pending, status], api_visibility="private")
-    confirm.click(remove, pending, [table, status, removable, confirm_box, pending], api_visibility="private")
+    confirm.click(remove, pending, [table, status, removable, confirm_box, pending, removed, undo_row],
+                  api_visibility="private")
+    undo.click(restore, removed, [table, status, removable, removed, undo_row], api_visibility="private")
     cancel.click(lambda: (gr.update(visible=False), None, "已取消，未移除任何文件。"), None,
                  [confirm_box, pending, status], api_visibility="private")
     removable.input(lambda: (gr.update(visible=False), None), None, [confirm_box, pending], api_visibility="private")

@@ -118,6 +118,14 @@ def test_library_changes_reach_every_session_and_removal_asks_first(open_page, b
                               timeout=60_000)
     page.wait_for_function("() => !document.querySelector('#pq-library').innerText.includes('氢能产业试点')",
                            timeout=30_000)
+    watcher.click("#pq-undo")  # a removal can be taken back: the original was kept aside
+    watcher.wait_for_function("() => document.querySelector('#pq-library-status').innerText.includes('已撤销')",
+                              timeout=120_000)
+    assert "氢能产业试点" in watcher.inner_text("#pq-library")
+    assert (web.settings.data_dir / "uploads" / pdf.name).exists()
+    from gradio_client import Client
+
+    Client(web.url, verbose=False).predict("达市府办发〔2024〕21号", api_name="/remove")  # leave the corpus as it was
 
 
 def test_evaluation_tab_reads_the_data_folders_report_with_date_and_failing_questions(open_page, web):
