@@ -62,15 +62,25 @@ def markdown(report: dict, regressions: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+SYSTEM_NAMES = {"policyqa": "本系统", "bm25": "BM25 基线", "fixed_dense": "定长分块向量基线"}
+
+
 def chart(report: dict, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
 
+    # Chinese labels need a CJK font (scripts/test.sh installs fonts-wqy-microhei); the first found is used.
+    cjk = [f.name for f in font_manager.fontManager.ttflist
+           if any(n in f.name for n in ("WenQuanYi", "Noto Sans CJK", "Noto Serif CJK", "Source Han"))]
+    if cjk:
+        plt.rcParams["font.sans-serif"] = [cjk[0], *plt.rcParams["font.sans-serif"]]
+        plt.rcParams["axes.unicode_minus"] = False
     categories = list(report["system"]["categories"])
-    systems = {"policyqa": report["system"]}
-    systems.update(report["baselines"])
+    systems = {SYSTEM_NAMES["policyqa"]: report["system"]}
+    systems.update({SYSTEM_NAMES.get(name, name): data for name, data in report["baselines"].items()})
     figure, axis = plt.subplots(figsize=(9, 4.5))
     width = 0.8 / len(systems)
     for offset, (name, data) in enumerate(systems.items()):
@@ -78,8 +88,9 @@ def chart(report: dict, path: Path) -> None:
         axis.bar([i + offset * width for i in range(len(categories))], values, width, label=name)
     axis.set_xticks([i + width * (len(systems) - 1) / 2 for i in range(len(categories))], categories)
     axis.set_ylim(0, 1)
-    axis.set_ylabel("accuracy")
-    axis.set_title("Accuracy per category: policyqa vs baselines")
+    axis.set_ylabel("准确率")
+    axis.set_xlabel("问题类别")
+    axis.set_title("各类问题的准确率：本系统与基线")
     axis.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=110)

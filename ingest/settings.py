@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     ocr: bool = Field(True, description="Read PDF pages that have no text layer (scans) with the OCR model "
                       "bundled in rapidocr_onnxruntime; false skips such files with a reason.")
     auth: str | None = Field(None, description="Web app login as 'user:password'. Unset: no login.")
+    read_only: bool = Field(False, description="Web app and its API serve questions only: uploading and removing "
+                            "documents are switched off (for public, read-only deployments); `policyqa ingest` "
+                            "still changes the library.")
 
     @field_validator("chunk_chars")
     @classmethod

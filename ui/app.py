@@ -1,44 +1,32 @@
 """The web app: `build_app(assistant)` returns the gradio Blocks; nothing heavy happens at import.
 
-Per-session state (the conversation a follow-up refers to) lives in `gr.State`; the assistant
-and its models are shared read-only, and changes to the document library go through one lock.
+One module per part: ui.chat (问答), ui.lookup_tab (条款查询), ui.industry_tab (产业查询),
+ui.library_tab (文件库), ui.eval_tab (评测), ui.api (the endpoints for programs), ui.theme and ui.i18n
+(light/dark, phone, Chinese). Conversations live in the browser; the assistant and its models are
+shared read-only, and changes to the document library go through one lock (`Library`). Every page
+reads the library from the assistant when it loads and whenever it changed.
 """
 
-from __future__ import annotations
 
 import atexit
-import functools
-import logging
 import os
+import secrets
 import shutil
 import socket
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry, before gradio is imported
 
-from ingest.chunking import is_parent_path
-from ingest.errors import InvalidSetting, PolicyQAError
-from ingest.loaders import SUPPORTED
-from ingest.pipeline import SourceFile
-from rag.assistant import Assistant, Conversation
-from rag.industry import find_industry, to_csv
-from rag.library import summaries as library_summaries
-from rag.lookup import lookup
-from ui import views
+from ingest.errors import InvalidSetting
+from rag.assistant import Assistant
+from ui import chat, eval_tab, industry_tab, library_tab, lookup_tab, theme
+from ui.context import AppContext, log, reported  # noqa: F401  (reported: the handlers' error translation)
+from ui.feedback import FeedbackStore
+from ingest.pipeline import UPLOADS, SourceFile
 from ui.guards import SESSIONS_PER_CLIENT, LoginThrottle, UploadBudget, UploadQuota
-
-EXAMPLES = [
-    "百日攻坚第三季什么时候结束？",
-    "主攻重点方向、突出招大引强这项任务的牵头部门是谁？",
-    "南充—达州组团重点承接哪些产业？",
-    "十四五期间制造业投资额目标是多少？",
-    "川办发〔2022〕67号 （七）",
-]
-INDUSTRY_EXAMPLES = ["锂电", "预制菜", "无人机", "服装", "新材料"]
-log = logging.getLogger("policyqa.web")
+from ui.i18n import PageScript, translations
 
 
 def check_port(host: str, port: int) -> None:
@@ -75,42 +63,6 @@ def gradio_temp_dir(data_dir: Path) -> Path:
     return folder
 
 
-def _reported(action: str):
-    """Wrap a UI handler: a failure is logged with its traceback for the operator, and the user sees
-    one Chinese line (gradio shows a gr.Error's message even with show_error off)."""
-
-    def wrap(handler):
-        @functools.wraps(handler)
-        def run(*args, **kwargs):
-            import gradio as gr
-
-            try:
-                return handler(*args, **kwargs)
-            except gr.Error:
-                raise
-            except PolicyQAError as error:
-                log.warning("%s failed: %s", action, error, exc_info=True)
-                raise gr.Error(f"{action}失败：{error}", print_exception=False) from error
-            except Exception as error:
-                log.exception("%s failed", action)
-                raise gr.Error(f"{action}失败：内部错误（{type(error).__name__}），已记入服务器日志，请稍后重试。",
-                               print_exception=False) from error
-
-        return run
-
-    return wrap
-
-
-def _discard_uploads(paths: list[Path], temp_dir: Path) -> None:
-    """Delete gradio's temporary copies of uploaded files once they are ingested or refused."""
-    for path in paths:
-        path = path.resolve()
-        if temp_dir in path.parents:
-            path.unlink(missing_ok=True)
-            if path.parent != temp_dir and not any(path.parent.iterdir()):
-                path.parent.rmdir()
-
-
 class Library:
     """Adds and removes documents while the app serves questions. Writes take the data folder's
     writer lock (a CLI ingest and an upload never interleave); questions never wait for it."""
@@ -121,6 +73,9 @@ class Library:
         self.assistant = assistant
         self.lock = threading.Lock()
         self.uploads = assistant.settings.data_dir / UPLOADS
+        self.removed = self.uploads / ".removed"  # originals of removed uploads, for 撤销
+        settings = assistant.settings
+        self.quota = UploadQuota(settings.max_upload_files, settings.max_upload_mb * 2**20)
 
     def _store(self, path: Path) -> tuple[SourceFile, bool]:
         """uploads/<sha256>/<name>: content-addressed, so nothing ever overwrites a stored file.
@@ -160,15 +115,44 @@ class Library:
             return report
 
     def remove(self, doc_id: str) -> str:
+        """Remove a document; an uploaded original is kept aside (uploads/.removed) so `restore` can
+        bring it back; a document ingested from elsewhere is restored from its own file."""
         with self.lock:
             stored = self.assistant.index.stored(doc_id)
             if stored is None:
-                return "未找到该文件。"
+                return "未找到该文件：它可能已被其他人移除。"
+            document = stored.document
             self.assistant.index.remove_document(doc_id)
-            if not stored.root and stored.document.source.startswith(f"{self.uploads.name}/"):
-                _discard(self.assistant.settings.data_dir / stored.document.source)
+            source = self._stored_upload(stored)
+            if source is not None and source.exists():  # kept aside for 撤销; nothing else is deleted
+                kept = self.removed / doc_id / source.name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(source, kept)
+                _discard(source)  # its now-empty content-hash folder
             self.assistant.reload()
-            return f"已移除《{stored.document.title}》。"
+            return f"已移除{document.label}。"
+
+    def _stored_upload(self, stored) -> Path | None:
+        """The stored file of an uploaded document (uploads/<sha256>/<name>), None for ingested folders."""
+        if stored.root or not stored.document.source.startswith(f"{UPLOADS}/"):
+            return None
+        return self.assistant.settings.data_dir / stored.document.source
+
+    def restorable(self, doc_id: str, source: str) -> Path | None:
+        """The file a removed document can be ingested again from, if it still exists."""
+        kept = self.removed / doc_id / Path(source).name
+        return kept if kept.is_file() else None
+
+    def restore(self, doc_id: str, source: str) -> str:
+        path = self.restorable(doc_id, source)
+        if path is None:
+            return "无法撤销：原文件已不在，请重新上传。"
+        report = self.add([path])
+        shutil.rmtree(path.parent, ignore_errors=True)
+        if report.count("added") or report.count("unchanged") or report.count("updated"):
+            return "已撤销移除，文件已恢复。"
+        reasons = "；".join(o.reason for o in report.skipped)
+        return f"无法撤销：{reasons or '入库失败'}。"
 
 
 def _discard(path: Path) -> None:
@@ -179,222 +163,81 @@ def _discard(path: Path) -> None:
         pass
 
 
+def browser_secret(data_dir: Path) -> str:
+    """The key conversations kept in browsers are encrypted with: made once per data folder (mode 0600),
+    so chats survive a restart of the server."""
+    path = data_dir / "web" / "browser-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SYNC_SECONDS = 4  # how soon an open page shows a change another session made to the library
+
+
 def build_app(assistant: Assistant, report_dir: Path | None = None):
     import gradio as gr
 
-    library = Library(assistant)
-    report_dir = report_dir or Path("reports/eval")
+    from ui import api
+
     settings = assistant.settings
     temp_dir = gradio_temp_dir(settings.data_dir)  # never the data folder: nothing in it is served
-    exports = temp_dir / "exports"  # the files the app hands out (CSV, the chart); gradio serves its copies
-    quota = UploadQuota(settings.max_upload_files, settings.max_upload_mb * 2**20)
-
-    def documents_choices():
-        return [(f"{d.title}{f'（{d.status_word}）' if d.status_word else ''}", d.doc_id) for d in assistant.documents()]
-
-    def documents_table():
-        return views.document_rows(library_summaries(assistant.index))
-
-    # ---- 问答 ---------------------------------------------------------------------------------
-    def respond(message: str, history: list, conversation: Conversation | None):
-        history = list(history or [])
-        message = (message or "").strip()
-        if not message:
-            history.append({"role": "assistant", "content": "请输入问题，例如：百日攻坚第三季什么时候结束？"})
-            yield history, conversation, views.sources_html(None), ""
-            return
-        history.append({"role": "user", "content": message})
-        history.append({"role": "assistant", "content": "正在检索条款…"})
-        yield history, conversation, views.sources_html(None), ""
-        try:
-            final, state, streamed = None, conversation, False
-            for kind, payload in assistant.ask_stream(message, conversation):
-                if kind == "delta":  # LLM sentences that passed the claim check, never raw tokens
-                    history[-1] = {"role": "assistant", "content": payload}
-                    streamed = True
-                    yield history, conversation, views.sources_html(None), ""
-                else:
-                    final, state = payload
-            text = views.answer_markdown(final)
-            if not streamed:  # stream the extractive answer too, so it reads as it arrives
-                head = final.text
-                for end in range(12, len(head), 12):
-                    history[-1] = {"role": "assistant", "content": head[:end]}
-                    yield history, state, views.sources_html(None), ""
-                    time.sleep(0.01)
-            history[-1] = {"role": "assistant", "content": text}
-            yield history, state, views.sources_html(final), ""
-        except Exception as error:  # the user sees one line; the server log gets the traceback
-            log.exception("answering %r failed", message)
-            history[-1] = {"role": "assistant", "content": f"⚠️ 内部错误，请稍后重试（{type(error).__name__}）。"}
-            yield history, conversation, views.sources_html(None), ""
-
-    # ---- 条款查询 -----------------------------------------------------------------------------
-    @_reported("条款查询")
-    def lookup_citation(citation: str) -> str:
-        if not (citation or "").strip():
-            return '<div class="pq-empty">请输入文号或文件标题以及条款路径，例如：川办发〔2022〕67号 （七）</div>'
-        result = lookup(assistant.retriever, citation)
-        parts = [f"<p>{result.message}</p>"] if result.message else []
-        for hit in result.hits:
-            parts.append(views.clause_html(hit.document, hit.clause, list(hit.children)))
-        if not parts:
-            parts.append('<div class="pq-empty">未找到。</div>')
-        return "".join(parts)
-
-    @_reported("条款浏览")
-    def clause_paths(doc_id: str):
-        """The document's clause tree, indented by depth, in document order."""
-        clauses = assistant.clauses(doc_id) if doc_id else []
-        depth = {c.path: sum(is_parent_path(p.path, c.path) for p in clauses) for c in clauses}
-        choices = [("　" * depth[c.path] + f"{c.path} {c.heading}".strip(), c.path) for c in clauses]
-        return gr.update(choices=choices, value=choices[0][1] if choices else None)
-
-    @_reported("条款浏览")
-    def show_clause(doc_id: str, path: str) -> str:
-        retriever = assistant.retriever  # one generation for the whole view
-        document = retriever.snapshot.document(doc_id) if doc_id else None
-        clause = retriever.clause(doc_id, path) if document and path else None
-        if clause is None:
-            return '<div class="pq-empty">选择文件和条款后显示条款原文。</div>'
-        children = [c for c in retriever.clauses(doc_id) if is_parent_path(clause.path, c.path)]
-        return views.clause_html(document, clause, children)
-
-    # ---- 产业查询 -----------------------------------------------------------------------------
-    @_reported("产业查询")
-    def industry_search(term: str):
-        hits = find_industry(assistant.retriever, term or "")
-        if not hits:
-            note = "请输入产业关键词，例如：锂电、预制菜、无人机。" if not (term or "").strip() else f"已收录文件中没有提到“{term}”的条款。"
-            return [], gr.update(value=None, visible=False), note
-        exports.mkdir(parents=True, exist_ok=True)
-        path = exports / f"industry-{''.join(ch for ch in term if ch.isalnum())[:20] or 'query'}.csv"
-        path.write_text(to_csv(hits), encoding="utf-8")
-        rows = [list(h.row().values()) for h in hits]
-        documents = len({h.document.doc_id for h in hits})
-        return rows, gr.update(value=str(path), visible=True), f"共 {len(hits)} 处，涉及 {documents} 份文件。"
-
-    # ---- 文件库 -------------------------------------------------------------------------------
-    @_reported("入库")
-    def upload(files, used, progress=gr.Progress()):
-        """Ingest the session's uploaded files within its quota; gradio's temporary copies are deleted
-        afterwards, whatever happened, and the file picker is cleared."""
-        if not files:
-            return (documents_table(), "请选择要上传的 PDF / DOCX / TXT 文件。", gr.update(choices=documents_choices()),
-                    None, used)
-        paths = [Path(getattr(f, "name", f)) for f in files]
-        try:
-            present = [p for p in paths if p.is_file()]
-            if len(present) < len(paths):
-                return (documents_table(), "上传的临时文件已过期，请重新选择文件。", gr.update(choices=documents_choices()),
-                        None, used)
-            used, refusal = quota.take(used, [p.stat().st_size for p in present])
-            if refusal:
-                return documents_table(), refusal, gr.update(choices=documents_choices()), None, used
-            progress(0, desc="入库中…")
-            report = library.add(present, progress=lambda done, total, name: progress(done / total, desc=f"入库 {name}"))
-        finally:
-            _discard_uploads(paths, temp_dir)
-        lines = [f"新增 {report.count('added')}，更新 {report.count('updated')}，未变 {report.count('unchanged')}，"
-                 f"跳过 {report.count('skipped')}。"]
-        lines += [f"- 已拒收 {o.name}：{o.reason}" for o in report.skipped]
-        return documents_table(), "\n".join(lines), gr.update(choices=documents_choices()), None, used
-
-    @_reported("移除")
-    def remove(doc_id: str):
-        message = library.remove(doc_id) if doc_id else "请先选择要移除的文件。"
-        return documents_table(), message, gr.update(choices=documents_choices(), value=None)
-
-    # ---- 评测 ---------------------------------------------------------------------------------
-    @_reported("评测报告")
-    def evaluation_view():
-        report = report_dir / "report.md"
-        chart = report_dir / "accuracy.png"
-        if not report.exists():
-            return "还没有评测报告。运行 `policyqa eval` 后刷新本页。", None
-        shown = None
-        if chart.exists():  # handed out from gradio's folder, like every file the app shows
-            exports.mkdir(parents=True, exist_ok=True)
-            shown = exports / "accuracy.png"
-            shutil.copyfile(chart, shown)
-        return report.read_text(encoding="utf-8").replace("![分类准确率](accuracy.png)", ""), \
-            str(shown) if shown else None
+    ctx = AppContext(assistant, Library(assistant), temp_dir,
+                     report_dir or settings.data_dir / "reports" / "eval",
+                     FeedbackStore(settings.data_dir / "web" / "feedback.sqlite3"), auth_required=bool(settings.auth))
 
     # delete_cache: gradio's copies of uploads and exports go after an hour (checked every 10 minutes)
     # and all of them when the server stops, so uploads that are never ingested do not pile up.
     with gr.Blocks(title="政策文件条款问答", delete_cache=(600, 3600)) as demo:
         gr.Markdown("## 政策文件条款问答\n每个回答都给出文件、文号、条款路径和可核对的原文引用。")
-        with gr.Tabs():
+        api.register(ctx)  # first, so the public endpoints get their names before the page's own events
+        with gr.Tabs(elem_id="pq-tabs") as tabs:
             with gr.Tab("问答", id="qa"):
-                conversation = gr.State(None)
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(label="对话", height=460, elem_id="pq-chat",
-                                             placeholder="**你好！** 可以问日期、牵头部门、产业方向、目标数值，或粘贴文号+条款查看原文。")
-                        with gr.Row():
-                            question = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=5,
-                                                  elem_id="pq-question")
-                            send = gr.Button("发送", variant="primary", scale=1, elem_id="pq-send")
-                        gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
-                        clear = gr.Button("新对话", size="sm")
-                    with gr.Column(scale=2):
-                        gr.Markdown("**引用来源**")
-                        sources = gr.HTML(views.sources_html(None), elem_id="pq-sources")
-                outputs = [chatbot, conversation, sources, question]
-                send.click(respond, [question, chatbot, conversation], outputs, concurrency_limit=4)
-                question.submit(respond, [question, chatbot, conversation], outputs, concurrency_limit=4)
-                clear.click(lambda: ([], None, views.sources_html(None), ""), None, outputs)
-
+                scope = chat.build(ctx, demo, browser_secret(settings.data_dir))
             with gr.Tab("条款查询", id="lookup"):
-                with gr.Row():
-                    citation = gr.Textbox(label="文号 / 标题 + 条款路径", placeholder="川办发〔2022〕67号 （七）",
-                                          elem_id="pq-citation", scale=4)
-                    find = gr.Button("查询", variant="primary", elem_id="pq-find", scale=1)
-                found = gr.HTML('<div class="pq-empty">输入后点击查询；或在下方按文件浏览条款。</div>', elem_id="pq-found")
-                find.click(lookup_citation, citation, found)
-                citation.submit(lookup_citation, citation, found)
-                gr.Markdown("**按文件浏览**")
-                with gr.Row():
-                    browse_doc = gr.Dropdown(documents_choices(), label="文件")
-                    browse_path = gr.Dropdown([], label="条款")
-                browsed = gr.HTML('<div class="pq-empty">选择文件和条款后显示条款原文。</div>')
-                browse_doc.change(clause_paths, browse_doc, browse_path)
-                browse_path.change(show_clause, [browse_doc, browse_path], browsed)
-
+                browse_doc, address_outputs, open_address = lookup_tab.build(ctx)
             with gr.Tab("产业查询", id="industry"):
-                with gr.Row():
-                    term = gr.Textbox(label="产业", placeholder="例如：锂电、预制菜、无人机、服装", elem_id="pq-term", scale=4)
-                    search = gr.Button("查询", variant="primary", elem_id="pq-industry-search", scale=1)
-                gr.Examples(INDUSTRY_EXAMPLES, inputs=term, label="常见产业")
-                summary = gr.Markdown("", elem_id="pq-industry-summary")
-                table = gr.Dataframe(headers=["文件", "文号", "状态", "层级", "地区", "条款", "原文"], wrap=True,
-                                     interactive=False, elem_id="pq-industry-table")
-                download = gr.DownloadButton("下载 CSV", visible=False, elem_id="pq-industry-csv")
-                search.click(industry_search, term, [table, download, summary])
-                term.submit(industry_search, term, [table, download, summary])
-
+                industry_tab.build(ctx)
             with gr.Tab("文件库", id="library"):
-                library_table = gr.Dataframe(
-                    documents_table(), headers=["标题", "文号", "发文机关", "成文日期", "施行日期", "类型", "状态", "层级", "条款数", "块数", "文件"],
-                    interactive=False, wrap=True, elem_id="pq-library")
-                with gr.Row():
-                    files = gr.File(label=f"上传 PDF / DOCX / TXT / MD（单个不超过 {settings.max_file_mb} MB，"
-                                          f"每会话最多 {settings.max_upload_files} 个、共 {settings.max_upload_mb} MB）",
-                                    file_count="multiple", file_types=list(SUPPORTED), elem_id="pq-upload")
-                    with gr.Column():
-                        add = gr.Button("入库", variant="primary", elem_id="pq-add")
-                        removable = gr.Dropdown(documents_choices(), label="移除文件")
-                        drop = gr.Button("移除", variant="stop")
-                status = gr.Markdown("", elem_id="pq-library-status")
-                uploaded = gr.State((0, 0))  # (files, bytes) this session has handed in, kept on the server
-                add.click(upload, [files, uploaded], [library_table, status, removable, files, uploaded])
-                drop.click(remove, removable, [library_table, status, removable])
-
+                library_view, removable = library_tab.build(ctx)
             with gr.Tab("评测", id="eval"):
-                refresh = gr.Button("刷新", size="sm")
-                report_md = gr.Markdown(evaluation_view()[0])
-                report_chart = gr.Image(evaluation_view()[1], label="分类准确率：本系统与基线", interactive=False)
-                refresh.click(evaluation_view, None, [report_md, report_chart])
+                eval_tab.build(ctx, demo)
+
+        # The library as every open page shows it: read from the index when the page loads, and
+        # again whenever it changed (a tick compares the library's state with what the page shows).
+        shown_state = gr.State(None)
+        choosers = [c for c in (removable, browse_doc, scope) if c is not None]
+
+        def sync(shown, *selected):
+            current = library_tab.signature(assistant)
+            if shown == current:
+                return (gr.skip(),) * (2 + len(choosers))
+            choices = library_tab.document_choices(assistant)
+            known = {doc_id for _, doc_id in choices}
+            updates = []
+            for chooser, value in zip(choosers, selected):
+                if isinstance(value, list):
+                    kept = [v for v in value if v in known]
+                else:
+                    kept = value if value in known else None
+                updates.append(gr.update(choices=choices, value=kept))
+            return (current, library_tab.library_html(assistant), *updates)
+
+        def open_link(request: gr.Request):
+            """An address `?doc=…&path=…` opens 条款查询 on that clause."""
+            params = dict(request.query_params) if request else {}
+            updates = open_address(params)
+            if updates is None:
+                return (gr.skip(),) * (1 + len(address_outputs))
+            return (gr.update(selected="lookup"), *updates)
+
+        sync_outputs = [shown_state, library_view, *choosers]
+        private = {"api_visibility": "private"}
+        demo.load(sync, [shown_state, *choosers], sync_outputs, **private).then(
+            open_link, None, [tabs, *address_outputs], **private)
+        gr.Timer(SYNC_SECONDS).tick(sync, [shown_state, *choosers], sync_outputs, show_progress="hidden", **private)
     return demo
 
 
@@ -415,11 +258,11 @@ def serve(assistant: Assistant, host: str, port: int, auth: str | None = None, r
     demo.queue(default_concurrency_limit=4, max_size=64)
     auth = auth or settings.auth  # validated as 'user:password' when the settings were built
     credentials = tuple(auth.split(":", 1)) if auth else None
-    guards = [Middleware(LoginThrottle),
+    guards = [Middleware(PageScript), Middleware(LoginThrottle),
               Middleware(UploadBudget, max_files=SESSIONS_PER_CLIENT * settings.max_upload_files,
                          max_bytes=SESSIONS_PER_CLIENT * settings.max_upload_mb * 2**20)]
     demo.launch(server_name=host, server_port=port, auth=credentials, max_file_size=settings.max_file_mb * 2**20,
                 allowed_paths=[], blocked_paths=[str(settings.data_dir.resolve())], ssr_mode=False,
-                app_kwargs={"middleware": guards}, show_error=False, prevent_thread_lock=not block, css=views.CSS,
-                theme=None, footer_links=[])
+                app_kwargs={"middleware": guards}, show_error=False, prevent_thread_lock=not block, css=theme.CSS,
+                theme=None, footer_links=[], i18n=translations())
     return demo

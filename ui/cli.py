@@ -261,13 +261,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from eval.dataset import test_split_hash
 
     report["test_split_hash"] = test_split_hash(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
-    regressed = write(report, Path(args.out))
+    out = Path(args.out) if args.out else assistant.settings.data_dir / "reports" / "eval"
+    regressed = write(report, out)
     console = _console()
     console.print(terminal_table(report))
     console.print(f"未通过：{'、'.join(report['failed']) or '无'}")
     if regressed:
         console.print(f"相比上次退步：{'、'.join(regressed)}")
-    console.print(f"测试集指纹：{report['test_split_hash']}。报告：{Path(args.out) / 'report.md'}")
+    console.print(f"测试集指纹：{report['test_split_hash']}。报告：{out / 'report.md'}")
     return 0
 
 
@@ -281,7 +282,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.getLogger("policyqa").setLevel(logging.INFO)  # the app's own log; libraries stay at warnings
     assistant = _assistant(args)
     print(f"政策问答已启动：http://{args.host}:{args.port}  （Ctrl+C 停止）", flush=True)
-    serve(assistant, args.host, args.port, auth=assistant.settings.auth, report_dir=Path(args.reports))
+    serve(assistant, args.host, args.port, auth=assistant.settings.auth, report_dir=Path(args.reports) if args.reports else None)
     return 0
 
 
@@ -336,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = command("eval", help="score answers, citations and refusals on the question set")
     evaluate.add_argument("--questions", help="JSONL question file (default eval/questions.jsonl)")
-    evaluate.add_argument("--out", default="reports/eval", help="folder for report.json, report.md, accuracy.png")
+    evaluate.add_argument("--out", help="folder for report.json, report.md, accuracy.png (default: the data "
+                          "folder's reports/eval, which the web app's 评测 shows)")
     evaluate.add_argument("--split", choices=["train", "dev", "test"], help="only this part of the set")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the BM25 and fixed-chunk baselines")
     evaluate.set_defaults(run=cmd_eval)
@@ -344,7 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", help="serve the web app (models load once, before the first request)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
-    serve.add_argument("--reports", default="reports/eval", help="folder of the evaluation report shown in 评测")
+    serve.add_argument("--reports", help="folder of the evaluation report shown in 评测 (default: the data folder's "
+                       "reports/eval, where `policyqa eval` writes)")
     serve.set_defaults(run=cmd_serve)
     return parser
 

@@ -239,21 +239,34 @@ def test_ingested_uploads_leave_no_temporary_file_and_a_session_has_a_quota(site
     first.write_text(SAMPLE_NOTICE.replace("测试产业", "氢能产业").replace("〔2024〕9号", "〔2024〕21号"), encoding="utf-8")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    _, message, *_ = client.predict([handle_file(first), handle_file(empty)], api_name="/upload")
+    message = client.predict([handle_file(first), handle_file(empty)], api_name="/upload")["message"]
     assert "新增 1" in message and "已拒收 empty.txt" in message
     assert not [p for p in site.temp_dir.rglob("*") if p.name in (first.name, empty.name)]  # temp copies gone
     assert list((site.data_dir / "uploads").glob(f"*/{first.name}"))  # stored under its content hash
     extra = [tmp_path / f"more{n}.txt" for n in range(3)]
     for path in extra:
         path.write_text("一、总体要求\n内容。", encoding="utf-8")
-    _, message, *_ = client.predict([handle_file(p) for p in extra], api_name="/upload")
+    message = client.predict([handle_file(p) for p in extra], api_name="/upload")["message"]
     assert message.startswith("已拒收：每个会话最多上传 4 个文件（已上传 2 个，本次 3 个）")
     assert not [p for p in site.temp_dir.rglob("more*.txt")]
 
 
-def test_exports_are_downloads_with_a_safe_type(site, client):
-    rows, csv_file, summary = client.predict("无人机", api_name="/industry_search")
-    assert "共" in summary and rows
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed: run scripts/test.sh")
+def test_exports_are_downloads_with_a_safe_type(site):
+    from playwright.sync_api import sync_playwright
+
+    from tests.ui.conftest import ARGS
+
+    with sync_playwright() as playwright:  # exports are made by the page's own (private) events
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page()
+        page.goto(site.url + "/")
+        page.get_by_role("tab", name="产业查询").click()
+        page.fill("#pq-term textarea", "无人机")
+        page.click("#pq-industry-search")
+        page.wait_for_function("() => document.querySelector('#pq-industry-summary').innerText.includes('共')",
+                               timeout=60_000)
+        browser.close()
     [export] = site.temp_dir.rglob("industry-*.csv")  # in gradio's folder, which gradio serves as it is
     status, headers, body = _request(site, "GET", _file_url(export))
     assert status == 200 and "无人机".encode() in body
@@ -266,9 +279,9 @@ def test_a_failing_handler_is_logged_with_its_traceback_and_shown_as_one_chinese
     def broken(*args, **kwargs):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr("ui.app.lookup", broken)
+    monkeypatch.setattr("ui.api.lookup_clause", broken)
     with caplog.at_level(logging.ERROR, logger="policyqa.web"), pytest.raises(AppError) as raised:
-        client.predict("川办发〔2022〕67号 （七）", api_name="/lookup_citation")
+        client.predict("川办发〔2022〕67号 （七）", api_name="/lookup")
     assert str(raised.value) == "条款查询失败：内部错误（RuntimeError），已记入服务器日志，请稍后重试。"
     [record] = [r for r in caplog.records if r.name == "policyqa.web"]
     assert record.exc_info and "index exploded" in str(record.exc_info[1])
@@ -322,7 +335,7 @@ def test_chromium_downloads_uploaded_html_and_svg_instead_of_running_them(site, 
 
     from playwright.sync_api import Error, sync_playwright
 
-    from tests.ui.test_web import ARGS
+    from tests.ui.conftest import ARGS
 
     status, _, body = _upload(site, [("evil.html", EVIL_HTML, "text/html"), ("evil.svg", EVIL_SVG, "image/svg+xml")],
                               source="127.0.0.8")
@@ -349,3 +362,38 @@ def test_chromium_downloads_uploaded_html_and_svg_instead_of_running_them(site, 
             browser.close()
     finally:
         control.shutdown()
+
+
+# ---- who may change the library -----------------------------------------------------------------
+
+def test_with_a_login_the_api_needs_it_too(locked_site):
+    from gradio_client import Client
+
+    with pytest.raises(Exception):
+        Client(locked_site.url, verbose=False).predict(api_name="/documents")
+    client = Client(locked_site.url, auth=("admin", "correct-horse"), verbose=False)
+    assert [d["doc_number"] for d in client.predict(api_name="/documents")] == ["达市府办发〔2024〕9号"]
+
+
+@pytest.fixture(scope="module")
+def read_only_site(tmp_path_factory, model_cache, embedder):
+    demo, site = _serve(tmp_path_factory.mktemp("read-only-site"), model_cache, embedder, read_only=True)
+    yield site
+    demo.close()
+
+
+def test_a_read_only_deployment_offers_no_upload_or_removal(read_only_site, tmp_path):
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    client = Client(read_only_site.url, verbose=False)
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SAMPLE_NOTICE, encoding="utf-8")
+    with pytest.raises(AppError, match="只读部署"):
+        client.predict([handle_file(notice)], api_name="/upload")
+    with pytest.raises(AppError, match="只读部署"):
+        client.predict("达市府办发〔2024〕9号", api_name="/remove")
+    assert len(client.predict(api_name="/documents")) == 1  # still there, still readable
+    status, _, body = _request(read_only_site, "GET", "/config")
+    ids = {c.get("props", {}).get("elem_id") for c in json.loads(body)["components"]}
+    assert status == 200 and "pq-read-only" in ids and not ids & {"pq-upload", "pq-remove", "pq-confirm-yes"}

@@ -1,175 +1,128 @@
-"""The web app in a real browser: Debian's chromium driven by Playwright, against the real app."""
+"""问答 in a real browser: answers with followable citations, sources kept per answer, refusals,
+conversations that survive a reload, feedback. Debian's chromium driven by Playwright against the app
+of tests/ui/conftest.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
-import pytest
+from tests.ui.conftest import ask, needs_chromium, tab
 
-from tests.helpers import free_port, corpus_file, make_pdf
-
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed: run scripts/test.sh")]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-default-apps"]
-
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory, model_cache, embedder):
-    from ingest.index import PolicyIndex
-    from ingest.pipeline import ingest
-    from ingest.settings import Settings
-    from rag.assistant import Assistant
-    from ui.app import serve
-
-    root = tmp_path_factory.mktemp("web")
-    docs = root / "docs"
-    docs.mkdir()
-    for prefix in ("达市府办发", "川办发", "达市府办函"):
-        shutil.copy(corpus_file(prefix), docs / corpus_file(prefix).name)
-    settings = Settings(data_dir=root / "data", cache_dir=model_cache)
-    index = PolicyIndex(settings, create=True)
-    ingest([docs], settings, index, embedder)
-    assistant = Assistant(settings, index=index, embedder=embedder)
-    port = free_port()
-    demo = serve(assistant, "127.0.0.1", port, report_dir=root / "reports", block=False)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.goto(app_url)
-    page.wait_for_selector("#pq-question textarea", timeout=60_000)
-    yield page
-    context.close()
+pytestmark = needs_chromium
 
 
 def _shot(page, tmp_path, name):
     path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     if target := os.environ.get("POLICYQA_SCREENSHOTS"):
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(target) / path.name)
 
 
-def _ask(page, question):
-    page.fill("#pq-question textarea", question)
-    page.click("#pq-send")
-    page.wait_for_function(
-        "(q) => { const bot = document.querySelectorAll('#pq-chat .message-row'); "
-        "return document.querySelector('#pq-chat').innerText.includes('来源') "
-        "|| document.querySelector('#pq-chat').innerText.includes('未能回答'); }", arg=question, timeout=60_000)
-
-
-def _tab(page, name):
-    page.get_by_role("tab", name=name).click()
-
-
-def test_question_with_citation_and_highlighted_quote(page, tmp_path):
-    _ask(page, "百日攻坚第三季什么时候结束？")
-    chat = page.inner_text("#pq-chat")
-    assert "2023年9月5日结束" in chat and "达市府办函〔2023〕53号" in chat
-    summary = page.locator("#pq-source-1 summary")
-    summary.click()  # close, then open again: the source opens to the clause
-    summary.click()
-    mark = page.locator("#pq-source-1 mark")
+def test_citations_are_links_to_their_own_answers_sources(open_page, tmp_path):
+    page = open_page()
+    ask(page, "百日攻坚第三季什么时候结束？")
+    ask(page, "南充—达州组团重点承接哪些产业？")
+    first = page.locator("#pq-chat .pq-answer").nth(0)
+    assert "2023年9月5日结束" in first.inner_text() and "依据" in first.inner_text()  # support shown
+    link = first.locator("a.pq-cite").first
+    query = parse_qs(urlparse(link.get_attribute("href")).query)
+    assert query["path"] == ["三、"] and query["doc"] and "2023年9月5日结束" in query["q"][0]
+    # the panel shows the latest answer's sources; the first answer's link brings its own back
+    assert "第 2 问" in page.inner_text("#pq-sources") and "第 1 问" not in page.inner_text("#pq-sources")
+    link.click()
+    panel = page.inner_text("#pq-sources")
+    assert "第 1 问" in panel and "达市府办函〔2023〕53号" in panel
+    mark = page.locator("#pq-sources .pq-current mark").first
     assert mark.is_visible() and "2023年9月5日结束" in mark.inner_text()
+    # clicking the second answer's text shows its sources again
+    page.locator("#pq-chat .pq-answer").nth(1).click(position={"x": 5, "y": 5})
+    assert "第 2 问" in page.inner_text("#pq-sources")
     _shot(page, tmp_path, "qa")
 
 
-def test_follow_up_question(page):
-    _ask(page, "主攻重点方向、突出招大引强这项任务是怎么要求的？")
-    page.fill("#pq-question textarea", "那它的牵头部门呢？")
-    page.click("#pq-send")
-    page.wait_for_function("() => document.querySelector('#pq-chat').innerText.includes('牵头单位：市经济合作外事局')",
-                           timeout=60_000)
+def test_a_citation_address_opens_the_clause_in_lookup(open_page):
+    page = open_page()
+    ask(page, "百日攻坚第三季什么时候结束？")
+    href = page.locator("#pq-chat a.pq-cite").first.get_attribute("href")
+    other = open_page(href)
+    other.wait_for_function("() => (document.querySelector('#pq-browsed')?.innerText || '').includes('工作步骤')",
+                          timeout=60_000)
+    assert other.get_by_role("tab", name="条款查询").get_attribute("aria-selected") == "true"
+    assert "2023年9月5日结束" in other.locator("#pq-browsed mark").inner_text()
 
 
-def test_empty_input_gets_a_message(page):
+def test_follow_up_question_and_trash_icon_forgets_its_context(open_page):
+    page = open_page()
+    ask(page, "主攻重点方向、突出招大引强这项任务是怎么要求的？")
+    ask(page, "那它的牵头部门呢？")
+    assert "牵头单位：市经济合作外事局" in page.inner_text("#pq-chat")
+    page.locator("#pq-chat button[aria-label='清空对话']").click()
+    page.wait_for_function("() => !document.querySelector('#pq-sources .pq-group')", timeout=10_000)
+    ask(page, "那它的牵头部门呢？", answers_before=0)
+    assert "请先说明您指的是哪一项" in page.inner_text("#pq-chat")  # no hidden context survived the trash icon
+
+
+def test_refusal_says_so_and_lists_nearest_clauses_not_sources(open_page):
+    page = open_page()
+    ask(page, "达州市2024年的房地产税税率是多少？")
+    answer = page.locator("#pq-chat .pq-answer").last
+    assert "未能回答" in answer.inner_text()
+    assert "来源（" not in answer.inner_html() and "不是回答的依据" in page.inner_text("#pq-sources")
+
+
+def test_empty_input_gets_a_message(open_page):
+    page = open_page()
     page.click("#pq-send")
     page.wait_for_function("() => document.querySelector('#pq-chat').innerText.includes('请输入问题')", timeout=30_000)
 
 
-def test_clause_lookup(page, tmp_path):
-    _tab(page, "条款查询")
-    page.fill("#pq-citation textarea", "川办发〔2022〕67号 （七）")
-    page.click("#pq-find")
-    page.wait_for_function("() => document.querySelector('#pq-found').innerText.includes('以南充—达州组团为支点')",
-                           timeout=30_000)
-    found = page.inner_text("#pq-found")
-    assert "省经济合作局（牵头）" in found
-    _shot(page, tmp_path, "lookup")
-
-
-def test_industry_query_and_csv(page, tmp_path):
-    _tab(page, "产业查询")
-    page.fill("#pq-term textarea", "锂电")
-    page.click("#pq-industry-search")
-    page.wait_for_function("() => document.querySelector('#pq-industry-summary').innerText.includes('共')",
-                           timeout=30_000)
-    assert "锂电" in page.inner_text("#pq-industry-table")
+def test_conversations_survive_a_reload_and_are_listed_exported_and_deleted(open_page, tmp_path):
+    page = open_page()
+    ask(page, "十四五期间制造业投资额目标是多少？")
+    page.reload()
+    page.wait_for_selector("#pq-chat .pq-answer", timeout=60_000)  # kept in the browser
+    assert "第 1 问" in page.inner_text("#pq-sources")
     with page.expect_download() as download:
-        page.click("#pq-industry-csv")
-    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert content.startswith("文件,文号,状态,层级,地区,条款,原文") and "锂电材料及电芯制造" in content
-    _shot(page, tmp_path, "industry")
+        page.click("#pq-export")
+        page.locator("#pq-exported a").first.click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert exported.startswith("# 政策文件问答") and "十四五期间制造业投资额目标是多少？" in exported and "“" in exported
+    page.click("#pq-new-chat")
+    page.wait_for_function("() => !document.querySelector('#pq-chat .pq-answer')", timeout=10_000)
+    ask(page, "百日攻坚第三季什么时候结束？")
+    page.click("#pq-chat-list input")
+    options = page.get_by_role("option").all_inner_texts()
+    assert any("十四五期间" in o for o in options) and any("百日攻坚" in o for o in options)
+    page.get_by_role("option", name="十四五期间", exact=False).first.click()
+    page.wait_for_function("() => document.querySelector('#pq-chat').innerText.includes('十四五期间')", timeout=10_000)
+    page.click("#pq-delete-chat")
+    page.wait_for_function("() => document.querySelector('#pq-chat').innerText.includes('百日攻坚')", timeout=10_000)
+    page.reload()
+    page.wait_for_selector("#pq-chat .pq-answer", timeout=60_000)
+    assert "十四五期间" not in page.inner_text("#pq-chat")
 
 
-def test_upload_a_pdf_then_get_an_answer_cited_to_it(page, tmp_path):
-    pdf = make_pdf(tmp_path / "氢能通知.pdf", [
-        "达州市人民政府办公室\n关于印发达州市氢能产业试点工作方案的通知\n达市府办发〔2024〕21号\n"
-        "一、试点目标\n到2026年，建成加氢站5座。",
-        "二、重点任务\n（一）建设氢能示范园区。在宣汉县布局氢燃料电池生产基地。（责任单位：市经信局、市发展改革委）",
-    ])
-    bad = tmp_path / "empty.txt"
-    bad.write_bytes(b"")
-    _tab(page, "文件库")
-    page.set_input_files("#pq-upload input[type=file]", [str(pdf), str(bad)])
-    page.wait_for_timeout(1500)
-    page.click("#pq-add")
-    page.wait_for_function("() => document.querySelector('#pq-library-status').innerText.includes('新增 1')",
-                           timeout=120_000)
-    status = page.inner_text("#pq-library-status")
-    assert "已拒收 empty.txt" in status
-    assert "达州市氢能产业试点工作方案" in page.inner_text("#pq-library")
-    _shot(page, tmp_path, "library")
-    _tab(page, "问答")
-    _ask(page, "氢燃料电池生产基地布局在哪个县？")
-    chat = page.inner_text("#pq-chat")
-    assert "宣汉县" in chat and "达市府办发〔2024〕21号" in chat and "第2页" in chat
-
-
-def test_evaluation_tab_empty_state(page, tmp_path):
-    _tab(page, "评测")
-    page.wait_for_timeout(500)
-    assert "还没有评测报告" in page.inner_text("body")
-    _shot(page, tmp_path, "eval")
-
-
-def test_no_files_outside_the_data_folder(app_url):
-    import urllib.error
-    import urllib.request
-
-    for path in ("gradio_api/file=/etc/passwd", "file=/etc/passwd", "gradio_api/file=pyproject.toml"):
-        try:
-            with urllib.request.urlopen(app_url + path, timeout=10) as response:
-                body = response.read().decode("utf-8", "replace")
-            assert "root:" not in body and "[project]" not in body
-        except urllib.error.HTTPError as error:
-            assert error.code in (403, 404)
+def test_feedback_with_comment_is_stored_shown_and_exported(open_page, web):
+    page = open_page()
+    ask(page, "南充—达州组团重点承接哪些产业？")
+    page.locator("#pq-chat button[aria-label='没用']").last.click()
+    page.wait_for_selector("#pq-feedback-comment textarea", timeout=10_000)
+    page.fill("#pq-feedback-comment textarea", "应列出全部承接产业")
+    page.click("#pq-feedback-send")
+    page.wait_for_function("() => document.querySelector('#pq-feedback-note').innerText.includes('已收到')")
+    tab(page, "评测")
+    page.click("#pq-eval-refresh")
+    page.wait_for_function("() => document.querySelector('#pq-feedback').innerText.includes('应列出全部承接产业')",
+                           timeout=10_000)
+    with page.expect_download() as download:
+        page.click("#pq-feedback-export")
+        page.locator("#pq-feedback-file a").first.click()
+    lines = [json.loads(line) for line in Path(download.value.path()).read_text(encoding="utf-8").splitlines()]
+    mine = [line for line in lines if line["question"] == "南充—达州组团重点承接哪些产业？"]
+    assert mine and set(mine[0]) >= {"id", "split", "category", "question", "answer", "gold", "answerable"}
+    assert "应列出全部承接产业" in mine[0]["review"]
