@@ -22,7 +22,8 @@ def _upload(tmp_path, folder, name, text):
 
 
 def _stored(library):
-    return sorted(p.relative_to(library.uploads).as_posix() for p in library.uploads.rglob("*") if p.is_file())
+    return sorted(p.relative_to(library.uploads).as_posix() for p in library.uploads.rglob("*")
+                  if p.is_file() and library.removed not in p.parents)
 
 
 def test_same_name_uploads_are_both_stored_and_both_answer(tmp_path, library):
@@ -55,10 +56,14 @@ def test_a_rejected_upload_touches_nothing(tmp_path, library):
     assert library.assistant.documents() == documents
 
 
-def test_removing_an_upload_removes_its_file_only(tmp_path, library):
+def test_removing_an_upload_removes_its_file_only_and_can_be_undone(tmp_path, library):
     library.add([_upload(tmp_path, "a", "通知.txt", county_notice("宣汉县", 50, 3, "宣府办发〔2024〕3号")),
                  _upload(tmp_path, "b", "通知.txt", county_notice("渠县", 80, 5, "渠府办发〔2024〕8号"))])
     first, second = library.assistant.documents()
     assert library.remove(first.doc_id).startswith("已移除")
     assert _stored(library) == [second.source.removeprefix("uploads/")]
     assert [d.doc_id for d in library.assistant.documents()] == [second.doc_id]
+    assert library.restore(first.doc_id, first.source) == "已撤销移除，文件已恢复。"
+    assert sorted(d.doc_id for d in library.assistant.documents()) == sorted([first.doc_id, second.doc_id])
+    assert sorted(_stored(library)) == sorted([first.source.removeprefix("uploads/"),
+                                               second.source.removeprefix("uploads/")])
