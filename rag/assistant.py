@@ -12,9 +12,11 @@ from __future__ import annotations
 import copy
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ingest.catalog_search import StoredTermWeights
 from ingest.index import PolicyIndex, Snapshot
+from ingest.pipeline import resolve_source
 from ingest.settings import Settings
 from rag import answering
 from rag.answering import Context, refuse
@@ -108,6 +110,14 @@ class Assistant:
 
     def clauses(self, doc_id: str):
         return self.retriever.clauses(doc_id)
+
+    def original_file(self, doc_id: str) -> Path | None:
+        """The stored file a document was read from (an upload or a file under an ingested folder)."""
+        stored = self.retriever.snapshot.stored.get(doc_id)
+        if stored is None:
+            return None
+        path = resolve_source(self.settings, stored.root, stored.document.source)
+        return path if path.is_file() else None
 
     def _evidence_for(self, doc_id: str, path: str, score: float = 1.0) -> Evidence | None:
         clause = self.retriever.clause(doc_id, path)

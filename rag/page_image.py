@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from ingest.models import Clause, Document
+from ingest.models import Clause
 
 SCALE = 1.6  # ≈ 115 dpi: legible on a screen, light enough to send
 
@@ -39,14 +39,13 @@ def quote_boxes(textpage, quote: str) -> list[tuple[float, float, float, float]]
     return []
 
 
-def page_image(document: Document, clause: Clause, quote: str):
-    """A PIL image of the clause's first page with the quote marked, or None when the document is not a
+def page_image(source: Path | None, clause: Clause, quote: str):
+    """A PIL image of the clause's first page with the quote marked, or None when the file is not a
     readable PDF or the page is out of range."""
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    source = Path(document.source)
-    if source.suffix.lower() != ".pdf" or not source.is_file() or not clause.page_start:
+    if source is None or source.suffix.lower() != ".pdf" or not source.is_file() or not clause.page_start:
         return None
     pdf = pdfium.PdfDocument(str(source))
     try:

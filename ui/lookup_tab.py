@@ -46,7 +46,7 @@ def page_view(ctx: AppContext, doc_id: str | None, path: str | None, quote: str 
     clause = ctx.assistant.retriever.clause(doc_id, path) if document and path else None
     if clause is None or not clause.page_start:
         return None
-    return page_image(document, clause, quote or clause.text[:40])
+    return page_image(ctx.assistant.original_file(doc_id), clause, quote or clause.text[:40])
 
 
 def build(ctx: AppContext):
