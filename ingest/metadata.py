@@ -111,7 +111,9 @@ def _title(header: list[str], fallback: str) -> str:
             return (about.group(1) or "") + about.group(2)
         if titled := _TITLE_LINE.match(line):
             return titled.group(1)
-    short = [t for t in header if 4 <= len(t) <= 40 and not re.search("[，。；]", t)]
+    # A short line that is not the issuer, the addressees or a date: an issuer line is not a title.
+    short = [t for t in header if 4 <= len(t) <= 40 and not re.search("[，。；：:]", t)
+             and not _ORG_LINE.match(t) and not DATE_LINE.match(t)]
     return short[0] if short else fallback[:_MAX_TITLE]
 
 

@@ -6,6 +6,9 @@ import hashlib
 from dataclasses import dataclass, field, asdict
 
 
+UNMARKED = "未标明"  # status label of a text that carries no mark of issue
+
+
 @dataclass(frozen=True)
 class Document:
     doc_id: str
@@ -41,8 +44,11 @@ class Document:
 
     @property
     def status_label(self) -> str:
-        """正式 / 征求意见稿 / 草案 / 试行 — the document's own word for what it is."""
-        return self.status_word or ("征求意见稿" if self.is_draft else "正式")
+        """正式 / 征求意见稿 / 草案 / 试行 — the document's own word for what it is. 未标明 when nothing in
+        the text marks it as issued (no 文号, issuer or date): a note or an excerpt is not a 正式 document."""
+        if self.status_word or self.is_draft:
+            return self.status_word or "征求意见稿"
+        return "正式" if self.doc_number or self.issuers or self.issuer or self.date else UNMARKED
 
     def to_dict(self) -> dict:
         return asdict(self)

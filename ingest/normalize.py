@@ -160,6 +160,9 @@ def _finish(text: str) -> str:
 _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）]{{2,30}}?(?:{'|'.join(ISSUER_SUFFIXES)})$")
 
 
+_ADDRESSEES = re.compile(r"^各[^。；！？]{1,300}[：:]$")  # 各乡镇人民政府，县级各部门：
+
+
 def _signature_blocks(lines: list[Line]) -> set[int]:
     """Indexes of organisation lines stacked above a date line: the (joint) signature, one body a line."""
     marks: set[int] = set()
@@ -199,9 +202,11 @@ def join_lines(lines: list[Line]) -> list[Paragraph]:
             ocr[0] = False
 
     signature = _signature_blocks(lines)
+    in_header = True  # before the first clause: issuer, title and addressees stand on their own lines
     for number, line in enumerate(lines):
         text = line.text
         prev = previous.text if previous else ""
+        in_header = in_header and not MARKER_START.match(text)
         breaks = (
             previous is None
             or previous.standalone
@@ -216,6 +221,8 @@ def join_lines(lines: list[Line]) -> list[Paragraph]:
             or _is_standalone(prev)
             or _is_standalone(text)
             or MARKER_START.match(text)
+            or (in_header and _ORG_LINE.match(prev))
+            or _ADDRESSEES.match(text)
         )
         if breaks:
             flush()

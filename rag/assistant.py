@@ -183,7 +183,11 @@ class Assistant:
             ctx = Context(question, self, scope, conversation, ())
             return refuse(ctx, f"已收录文件中没有文号为{'、'.join(question.unknown_doc_numbers)}的文件")
         if question.documents:
-            scope = replace(scope, doc_ids=question.doc_ids)
+            named = question.doc_ids if scope.doc_ids is None else question.doc_ids & scope.doc_ids
+            if not named:  # the user narrowed the search; a named document outside it is not searched
+                ctx = Context(question, self, scope, conversation, ())
+                return refuse(ctx, "问题提到的文件不在当前选定的范围内，请在范围中加入该文件或清除范围")
+            scope = replace(scope, doc_ids=named)
         elif follow_up:
             scope = replace(scope, doc_ids=conversation.doc_ids)
         evidence = self.search(question.text, scope)

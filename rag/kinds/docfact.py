@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.models import UNMARKED
 from rag.kinds import Kind
 
 # Which fact is asked, in order: the first facet whose words occur decides.
@@ -68,7 +69,8 @@ def _fact(ctx, document, name: str):
         return f"{label}的成文（通过/发布）日期是{day}", [day]
     if name == "status":
         word = document.status_label
-        verdict = "不是正式印发的文件" if document.is_draft else "是正式文件"
+        verdict = ("不是正式印发的文件" if document.is_draft else
+                   "未标明文号、发文机关和日期，无法确认是否正式印发" if word == UNMARKED else "是正式文件")
         return f"{label}{verdict}（{word}）", [document.status_word or document.title]
     if name == "size":
         articles = [c for c in ctx.assistant.clauses(document.doc_id) if re.fullmatch(r"第[一二三四五六七八九十百零]+条", c.path)]

@@ -76,3 +76,15 @@ def test_json_shape_is_stable(assistant):
     payload = answer.to_json("q1")
     assert {"id", "answer", "refused", "confidence", "citations", "nearest"} <= set(payload)
     assert set(payload["citations"][0]) == {"doc_title", "doc_number", "clause_path", "page", "quote", "text"}
+
+
+def test_a_chosen_scope_holds_even_when_the_question_names_another_document(assistant):
+    from rag.retrieval import Scope
+
+    plan = next(d for d in assistant.documents() if d.doc_number == "达市府办函〔2023〕53号")
+    other = next(d for d in assistant.documents() if d.doc_id != plan.doc_id)
+    inside, _ = assistant.ask("达市府办函〔2023〕53号第三季什么时候结束？", scope=Scope(doc_ids=frozenset({plan.doc_id})))
+    assert not inside.refused and {c.document.doc_id for c in inside.citations} == {plan.doc_id}
+    outside, _ = assistant.ask("达市府办函〔2023〕53号第三季什么时候结束？", scope=Scope(doc_ids=frozenset({other.doc_id})))
+    assert outside.refused and "不在当前选定的范围内" in outside.text
+    assert all(c.document.doc_id == other.doc_id for c in outside.citations)
