@@ -242,6 +242,20 @@ def find_percent(text: str) -> list[Span]:
     return [span for span in find_amount(text) if span.unit == "%"]
 
 
+# ---- how often ----------------------------------------------------------------------------------
+_PERIOD = _alt(lx.FREQUENCY_PERIODS)
+_TIMES = rf"(?:{_NUM}|[一两几])次"
+_FREQUENCY = re.compile(
+    rf"每(?:隔)?(?:{_NUM})?(?:{_PERIOD})(?:(?:至少|不少于|不超过|最多)?{_TIMES})?"  # 每季度, 每年一次, 每两年至少一次
+    rf"|(?<![\d{CHINESE_NUMERAL_CHARS}])(?:{_NUM})?(?:{_PERIOD})(?:至少|不少于)?{_TIMES}"  # 一年两次, 年度一次
+    rf"|{_alt(lx.FREQUENCY_WORDS)}")
+
+
+def find_frequency(text: str) -> list[Span]:
+    """每周, 每季度, 每年一次, 每两年至少一次, 一年两次, 定期: how often something happens."""
+    return [_span(text, "frequency", m.start(), m.end()) for m in _FREQUENCY.finditer(text)]
+
+
 _RANGE = rf"\s*(?:开始|起)?\s*(?:{_alt(lx.RANGE_WORDS)})\s*"
 _RANGE_GAP = re.compile(_RANGE)
 _DAY_END = re.compile(rf"{_RANGE}(?P<d>{DAY})日(?:止|为止)?")
@@ -422,7 +436,7 @@ def find_condition(text: str) -> list[Span]:
 
 EXTRACTORS: dict[str, Callable[[str], list[Span]]] = {
     "date": find_date, "date_range": find_date_range, "duration": find_duration, "amount": find_amount,
-    "phone": find_phone, "url": find_url, "email": find_email, "org": find_org,
+    "frequency": find_frequency, "phone": find_phone, "url": find_url, "email": find_email, "org": find_org,
     "enumeration": find_enumeration, "definition": find_definition, "condition": find_condition,
 }
 

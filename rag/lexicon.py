@@ -63,6 +63,12 @@ DATE_BOUNDS = ("前", "之前", "以前", "后", "之后", "以后", "起", "止
 # A part of a year or month after it: 3月底, 2025年底, 5月上旬, 2023年上半年.
 DATE_PARTS = ("底", "末", "初", "上旬", "中旬", "下旬", "上半年", "下半年", "一季度", "二季度", "三季度", "四季度")
 # A period a month or day recurs in or is counted from: 每年3月底前, 每月15日前, 次年1月.
+# What "how often" is counted in: 每季度, 每年一次, 一月两次.
+FREQUENCY_PERIODS = ("年度", "半年", "年", "个季度", "季度", "季", "个月", "月", "旬", "周", "个星期", "星期", "日", "天",
+                     "个工作日", "工作日", "学期", "届", "小时")
+# Words that say "regularly" without a period: 定期报送.
+FREQUENCY_WORDS = ("定期", "不定期", "经常性", "常态化")
+
 DATE_PERIODS = ("每年", "每月", "当年", "当月", "次年", "次月", "上年", "上月", "本年", "今年", "明年")
 # The periods a bare day of the month is a date after (每月15日前); elsewhere 15日 is a duration.
 DAY_PERIODS = ("每月", "当月", "次月", "上月")

@@ -56,6 +56,22 @@ def title_similarity(fragment: str, title: str) -> float:
     return len(wanted & _bigrams(title)) / len(wanted) if wanted else 0.0
 
 
+def abbreviates(fragment: str, title: str) -> bool:
+    """医保法 → 医疗保障法, 居住证积分办法 → 居住证积分管理办法: the fragment's characters occur in the
+    title in order, close together (a Chinese short name keeps the first character of each word)."""
+    fragment = re.sub(r"[^\u4e00-\u9fff\w]", "", fragment)
+    if len(fragment) < 3:
+        return False
+    positions, start = [], 0
+    for char in fragment:
+        start = title.find(char, start)
+        if start < 0:
+            return False
+        positions.append(start)
+        start += 1
+    return positions[-1] - positions[0] + 1 <= 2 * len(fragment)
+
+
 def normalized_path(path: str) -> str:
     return normalize_for_matching(path).replace("．", ".")
 
@@ -99,6 +115,8 @@ def match_documents(documents: list[Document], text: str) -> list[tuple[float, D
             similarity = title_similarity(remainder, document.title)
             if similarity >= 0.5:
                 score += 4 * similarity
+            elif abbreviates(remainder, document.title + (document.status_word or "")):
+                score += 2
         if score > 0:
             scored.append((score, document))
     scored.sort(key=lambda pair: -pair[0])

@@ -76,6 +76,11 @@ def _levels(text: str, documents: list[Document]) -> frozenset[str]:
     return frozenset(levels)
 
 
+def is_english(text: str) -> bool:
+    """Mostly Latin letters: a question in English (or another Latin-script language)."""
+    return len(_LATIN.findall(text)) > 2 * len(_CJK.findall(text))
+
+
 def analyse(text: str, documents: list[Document], classify=None) -> Question:
     """`classify(text) -> {kind: score}` is the kind registry's scorer (rag.kinds)."""
     text = repair_chars(text or "").strip()
@@ -87,7 +92,7 @@ def analyse(text: str, documents: list[Document], classify=None) -> Question:
         named += [d for d in documents if d.doc_number == number and d not in named]
     _, clause_expr = split_citation(text)
     without_numbers = NUMBER_REF.sub("", matching)
-    english = len(_LATIN.findall(text)) > 2 * len(_CJK.findall(text))
+    english = is_english(text)
     return Question(
         text=text,
         terms=content_terms(text),

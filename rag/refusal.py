@@ -20,7 +20,7 @@ from pathlib import Path
 from rag.rank import Candidate
 
 WEIGHTS_FILE = Path(__file__).with_name("refusal.json")
-TYPED_KINDS = {"when": "时间", "duration": "期限", "amount": "数额", "person": "人员姓名"}
+TYPED_KINDS = {"when": "时间", "duration": "期限", "frequency": "频次", "amount": "数额", "person": "人员姓名"}
 GATE_FEATURES = ("ranker", "overlap_clause", "rare_terms", "answer_type", "dense", "margin")
 _FALLBACK = {"version": "fallback", "coef": [4.0, 2.0, 2.0, 1.0, 2.0, 1.0], "intercept": -5.0, "threshold": 0.5}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ingest.catalog_search import ChunkFilter
 from ingest.index import PolicyIndex, Snapshot
 from rag.models import Evidence
+from rag.question import is_english
 
 # Tuned on the dev split of eval/questions.jsonl: a small k rewards agreement at the top of the
 # lists, and the keyword lists lead (policy questions name their terms) while dense breaks ties.
@@ -89,8 +90,11 @@ class HybridRetriever:
         use_words, use_bigrams, use_dense = self.use
         rankings, weights, dense_scores = [], [], {}
         places: dict[str, tuple[str, str]] = {}  # chunk id → (doc_id, clause path), from the rows themselves
-        keyword_lists = [(search.search_words, self.weights[0])] if use_words else []
-        keyword_lists += [(search.search_bigrams, self.weights[1])] if use_bigrams else []
+        # Keywords of an English question never match Chinese text on purpose (a stray "e" or "5"
+        # does): the multilingual dense ranking alone carries it across languages.
+        keywords = not (use_dense and is_english(query))
+        keyword_lists = [(search.search_words, self.weights[0])] if use_words and keywords else []
+        keyword_lists += [(search.search_bigrams, self.weights[1])] if use_bigrams and keywords else []
         for rank, weight in keyword_lists:
             found = rank(query, k, scope)
             places.update((h.chunk_id, (h.doc_id, h.clause_path)) for h in found)

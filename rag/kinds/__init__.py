@@ -31,10 +31,10 @@ class Kind:
 
 
 def _registry() -> dict[str, Kind]:
-    from rag.kinds import (amount, compare, definition, docfact, documents, duration, listing, lookup, other, person,
-                           when, where, who, yesno)
+    from rag.kinds import (amount, compare, definition, docfact, documents, duration, frequency, listing, lookup, other,
+                           person, when, where, who, yesno)
 
-    kinds = [when.KIND, duration.KIND, where.KIND, who.KIND, amount.KIND, listing.KIND, definition.KIND, yesno.KIND,
+    kinds = [when.KIND, duration.KIND, frequency.KIND, where.KIND, who.KIND, amount.KIND, listing.KIND, definition.KIND, yesno.KIND,
              person.KIND, docfact.KIND, compare.KIND, documents.KIND, lookup.KIND, other.KIND]
     return {kind.name: kind for kind in kinds}
 

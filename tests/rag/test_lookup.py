@@ -1,6 +1,6 @@
 import pytest
 
-from rag.lookup import lookup, split_citation, title_similarity
+from rag.lookup import abbreviates, lookup, split_citation, title_similarity
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,16 @@ def test_split_citation():
 def test_title_similarity_of_nicknames():
     assert title_similarity("十四五规划", "达州市“十四五”制造业高质量发展规划") >= 0.5
     assert title_similarity("百日攻坚", "达州市制造业招商引资“百日攻坚”行动（第三季）实施方案") == 1.0
+
+
+def test_a_short_name_abbreviates_its_title_in_order_and_close_together():
+    assert abbreviates("医保法草案", "中华人民共和国医疗保障法草案")
+    assert abbreviates("居住证积分办法", "上海市居住证积分管理办法")
+    assert not abbreviates("劳动法", "中华人民共和国医疗保障法")  # 劳动 is not in it
+    assert not abbreviates("市政府", "达州市承接制造业有序转移工作方案由市人民政府")  # too far apart
+    assert not abbreviates("医保", "中华人民共和国医疗保障法")  # two characters say too little
+
+
+def test_an_article_in_arabic_numerals_is_the_clause_in_chinese_numerals():
+    assert split_citation("劳动法96条") == ("劳动法", "第九十六条")
+    assert split_citation("第5条") == ("", "第五条")
