@@ -208,10 +208,30 @@ def _beats(a: Span, b: Span) -> bool:
     return _PRIORITY[a.kind] < _PRIORITY[b.kind]
 
 
+# A table row flattened to a line: 关键工序数控化率（%） 50.1 60 — the unit stands in the row's label and
+# applies to every value after it (2020 and 2025 columns; 【1500】 and [7] mark cumulative or estimated).
+_TABLE_UNIT = re.compile(rf"[（(](?P<unit>{_MEASURE})[）)](?=[ \t]*(?:[-—–][ \t]+)?[\[【]?\d)")
+_TABLE_VALUE = re.compile(r"[ \t]+(?:[-—–](?=[ \t]))?|[\[【]?(?P<v>\d+(?:\.\d+)?)\*?[\]】]?")
+
+
+def _table_cells(text: str) -> list[Span]:
+    spans = []
+    for label in _TABLE_UNIT.finditer(text):
+        position = label.end()
+        while match := _TABLE_VALUE.match(text, position):
+            if match.end() == position:
+                break
+            if match.group("v"):
+                spans.append(_span(text, "amount", match.start(), match.end(), float(match.group("v")),
+                                   label.group("unit")))
+            position = match.end()
+    return spans
+
+
 @lru_cache(maxsize=512)
 def _quantities(text: str) -> tuple[Span, ...]:
     found = sorted([*find_phone(text), *_raw_dates(text), *_raw_quantities(text, "duration"),
-                    *_raw_quantities(text, "amount")], key=lambda span: span.start)
+                    *_raw_quantities(text, "amount"), *_table_cells(text)], key=lambda span: span.start)
     kept = []
     for i, span in enumerate(found):  # rivals are neighbours: only a few spans can overlap one span
         rivals = [o for o in found[max(0, i - 8):i + 8] if o.kind != span.kind and _overlap(o, span)]

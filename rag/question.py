@@ -76,6 +76,15 @@ def _levels(text: str, documents: list[Document]) -> frozenset[str]:
     return frozenset(levels)
 
 
+def _beyond_titles(grams: frozenset[str], named: list[Document]) -> frozenset[str]:
+    """The question's wording less the titles it names: once a document is named, its title says
+    which document, not which sentence (百日攻坚第三季关注哪些新兴产业 → 新兴产业)."""
+    if not named:
+        return grams
+    rest = grams - frozenset(g for document in named for g in bigrams(document.title))
+    return rest or grams
+
+
 def is_english(text: str) -> bool:
     """Mostly Latin letters: a question in English (or another Latin-script language)."""
     return len(_LATIN.findall(text)) > 2 * len(_CJK.findall(text))
@@ -96,7 +105,7 @@ def analyse(text: str, documents: list[Document], classify=None) -> Question:
     return Question(
         text=text,
         terms=content_terms(text),
-        grams=content_grams(text),
+        grams=_beyond_titles(content_grams(text), named),
         documents=tuple(named),
         unknown_doc_numbers=tuple(n for n in numbers if n and n not in known),
         clause_expr=clause_expr,

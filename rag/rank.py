@@ -96,6 +96,16 @@ class TermStats:
         return sum(self.idf(g) for g in grams & text_grams) / sum(self.idf(g) for g in grams)
 
 
+_MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．]|专栏\s*\d+)\s*")
+
+
+def _is_heading(sentence: str, clause) -> bool:
+    """The sentence is only the clause's marker and heading: 第五条（积分指标体系）, （九）革命老区。"""
+    rest = _MARKER.sub("", sentence).strip("。；：:（）() ")
+    heading = (clause.heading or "").strip("。；：:（）() ")
+    return not rest or (bool(heading) and rest == heading)
+
+
 def sentences(text: str) -> list[str]:
     return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if len(s) >= 2]
 
@@ -121,7 +131,9 @@ def candidates(question: Question, evidence: list[Evidence], answer_types: tuple
     context = context or {}
     pool: list[tuple[int, Evidence, str]] = []
     for rank, item in enumerate(evidence[:MAX_CLAUSES]):
-        for sentence in sentences(item.clause.text):
+        found = sentences(item.clause.text)
+        body = [s for s in found if not _is_heading(s, item.clause)]
+        for sentence in body or found:  # a clause's own heading (（九）革命老区。) names it, it answers nothing
             pool.append((rank, item, sentence))
     if len(pool) > MAX_SENTENCES:
         # Sentences that share no wording with the question and hold no typed span of the asked kind

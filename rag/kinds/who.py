@@ -10,6 +10,6 @@ KIND = Kind(
     "Which department is in charge?", "Who approves the application?", "主管部门是哪个？",
     "哪个机关负责登记？", "谁负责监督检查？", "由哪个单位编制目录？", "找哪个部门办？",
 ),
-    cues=r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪个机关|牵头|负责|责任单位|主管|由哪|向哪|找哪|\bwho\b|\bdepartment\b|\bagency\b",
+    cues=r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪个机关|牵头|负责|责任单位|主管|由哪(?!几|些方面|部分)|向哪|找哪|\bwho\b|\bdepartment\b|\bagency\b",
     answer_types=("org",),
 )
