@@ -271,6 +271,15 @@ _FREQUENCY = re.compile(
     rf"|{_alt(lx.FREQUENCY_WORDS)}")
 
 
+# A time told by an event, not a date: 自下发之日起, 在评审等科技活动开始前, 签注时, 期满后.
+_MOMENT = re.compile(rf"(?:自|从|在|于|当)[^，。；：]{{1,24}}?(?:{_alt(lx.MOMENT_ENDS)})")
+
+
+def find_moment(text: str) -> list[Span]:
+    """When something happens, told by another event: 自收到通知之日起, 在评审开始前, 在《居住证》签注时."""
+    return [_span(text, "moment", m.start(), m.end()) for m in _MOMENT.finditer(text)]
+
+
 def find_frequency(text: str) -> list[Span]:
     """每周, 每季度, 每年一次, 每两年至少一次, 一年两次, 定期: how often something happens."""
     return [_span(text, "frequency", m.start(), m.end()) for m in _FREQUENCY.finditer(text)]
@@ -456,7 +465,7 @@ def find_condition(text: str) -> list[Span]:
 
 EXTRACTORS: dict[str, Callable[[str], list[Span]]] = {
     "date": find_date, "date_range": find_date_range, "duration": find_duration, "amount": find_amount,
-    "frequency": find_frequency, "phone": find_phone, "url": find_url, "email": find_email, "org": find_org,
+    "frequency": find_frequency, "moment": find_moment, "phone": find_phone, "url": find_url, "email": find_email, "org": find_org,
     "enumeration": find_enumeration, "definition": find_definition, "condition": find_condition,
 }
 

@@ -69,6 +69,9 @@ FREQUENCY_PERIODS = ("年度", "半年", "年", "个季度", "季度", "季", "�
 # Words that say "regularly" without a period: 定期报送.
 FREQUENCY_WORDS = ("定期", "不定期", "经常性", "常态化")
 
+# What a time told by an event ends with (在评审开始前, 自下发之日起, 签注时).
+MOMENT_ENDS = ("之日起", "之日", "之前", "以前", "之后", "以后", "开始前", "前", "后", "时", "期间", "届满")
+
 DATE_PERIODS = ("每年", "每月", "当年", "当月", "次年", "次月", "上年", "上月", "本年", "今年", "明年")
 # The periods a bare day of the month is a date after (每月15日前); elsewhere 15日 is a duration.
 DAY_PERIODS = ("每月", "当月", "次月", "上月")

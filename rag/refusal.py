@@ -55,10 +55,22 @@ def support(features: tuple[float, ...], model: dict | None = None) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+SURE_SCORE, SURE_MARGIN = 0.4, 0.15  # kind scores (rag.kinds.classify) that make the typed rule safe
+
+
+def _sure_of(question, name: str) -> bool:
+    """The typed rule is only as good as the kind detection: a question that is as much about who or
+    where as about how much (由哪一级定？要报哪里备案？) is left to the calibrated gate."""
+    scores = sorted(question.kind_scores.values(), reverse=True)
+    own = question.kind_scores.get(name, 0.0)
+    runner_up = next((v for v in scores if v < own), 0.0) if own == (scores[0] if scores else 0.0) else scores[0]
+    return own >= SURE_SCORE and own - runner_up >= SURE_MARGIN
+
+
 def decide(question, kind, ranked: list[Candidate]) -> Decision:
     if not ranked:
         return Decision(True, 0.0, "已收录文件中未找到相关条款")
-    if kind.name in TYPED_KINDS:
+    if kind.name in TYPED_KINDS and _sure_of(question, kind.name):
         # A when / how long / how much question needs a date, a duration or an amount in the answer: the
         # best sentence that holds one answers it; a sentence without one does not, however close its wording.
         typed = [c for c in ranked if c.typed(kind.answer_types)]

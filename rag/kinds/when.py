@@ -11,5 +11,5 @@ KIND = Kind(
     "什么时后开始？", "准备阶段是几月几号？", "几月份完成验收？", "工作分几个阶段，各阶段时间？",
 ),
     cues=r"什么时候|什么时后|何时|哪天|哪一天|几号|几月|哪年|哪一年|哪几年|时间安排|截止|阶段|规划期|\bwhen\b|\bdate\b",
-    answer_types=("date", "date_range"),
+    answer_types=("date", "date_range", "moment"),
 )

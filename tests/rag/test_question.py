@@ -26,6 +26,8 @@ DOCUMENTS = [
     ("可以在人行道上骑车吗？", "yesno"), ("这个文件的文号是什么？", "docfact"), ("两份文件有什么不同？", "compare"),
     ("哪些文件支持新能源项目？", "documents"), ("劳动法第二十一条讲的什么", "lookup"), ("基地建在哪个县？", "where"),
     ("How long is the probation period?", "duration"), ("Who approves it?", "who"),
+    ("推进会多久召开一次？", "frequency"), ("指标体系由哪几块组成？", "list"), ("“四轮驱动”指哪四个？", "list"),
+    ("How often is the meeting held?", "frequency"),
 ])
 def test_every_kind_is_scored_and_the_best_wins(question, kind):
     scores = classify(question)
@@ -60,3 +62,17 @@ def test_word_lists_do_what_their_names_say():
     assert {"什么时候", "哪些", "吗", "多少"} <= QUESTION_WORDS
     assert set(LEVEL_WORDS) == {"national", "province", "city", "county"}
     assert ANAPHORA.search("那第二阶段呢？") and not ANAPHORA.search("劳动合同可以约定试用期吗")
+
+
+def test_a_named_documents_title_is_not_the_questions_wording():
+    question = analyse("达州市承接制造业有序转移工作方案里的新兴产业有哪些？", DOCUMENTS, classify)
+    assert "新兴" in question.grams and "承接" not in question.grams
+    assert "承接" in analyse("承接哪些新兴产业？", DOCUMENTS, classify).grams
+
+
+def test_the_typed_refusal_rule_waits_for_a_clear_kind():
+    from rag.refusal import _sure_of
+
+    assert _sure_of(analyse("罚款多少钱？", DOCUMENTS, classify), "amount")
+    mixed = analyse("最低工资标准由哪一级定？要报哪里备案？", DOCUMENTS, classify)
+    assert not _sure_of(mixed, "amount")
