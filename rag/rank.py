@@ -153,7 +153,9 @@ def candidates(question: Question, evidence: list[Evidence], answer_types: tuple
     for (rank, item, sentence), similarity in zip(pool, dense):
         spans = tuple(find_all(sentence))
         clause_text = item.clause.text + item.clause.heading + context.get((item.document.doc_id, item.clause.path), "")
-        sentence_grams, clause_grams = bigrams(sentence), bigrams(clause_text + item.document.title)
+        # A sentence is read under its clause's heading: the heading it no longer stands in says what it is about.
+        sentence_grams = bigrams(sentence) | bigrams(item.clause.heading or "")
+        clause_grams = bigrams(clause_text + item.document.title)
         features = (
             float(similarity),
             stats.overlap(question.grams, sentence_grams),
