@@ -272,7 +272,7 @@ _FREQUENCY = re.compile(
 
 
 # A time told by an event, not a date: 自下发之日起, 在评审等科技活动开始前, 签注时, 期满后.
-_MOMENT = re.compile(rf"(?:自|从|在|于|当)[^，。；：]{{1,24}}?(?:{_alt(lx.MOMENT_ENDS)})")
+_MOMENT = re.compile(rf"(?:自|从|在)[^，。；：]{{1,24}}?(?:{_alt(lx.MOMENT_ENDS)})")
 
 
 def find_moment(text: str) -> list[Span]:

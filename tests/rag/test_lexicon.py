@@ -10,7 +10,7 @@ import pytest
 
 from rag import extract, lexicon
 from rag.extract import (
-    find_condition, find_date, find_definition, find_duration, find_enumeration, find_org, find_amount,
+    find_condition, find_date, find_definition, find_frequency, find_moment, find_duration, find_enumeration, find_org, find_amount,
 )
 from rag.numerals import format_number
 
@@ -166,6 +166,18 @@ def check_condition_openers(word):
 def check_condition_closers(word):
     span = _only(find_condition(f"经审核符合{word}，予以支持。"))
     assert (span.text, span.value) == (f"符合{word}，予以支持。", f"符合{word}")
+
+
+def check_frequency_periods(word):
+    assert _only(find_frequency(f"推进会议每{word}召开。")).text == f"每{word}"
+
+
+def check_frequency_words(word):
+    assert _only(find_frequency(f"各地要{word}报送进展。")).text == word
+
+
+def check_moment_ends(word):
+    assert _only(find_moment(f"应当在评审开始{word}，签署承诺书。")).text == f"在评审开始{word}"
 
 
 CHECKS = {name.removeprefix("check_").upper(): check for name, check in globals().items() if name.startswith("check_")}
