@@ -15,7 +15,9 @@ from ingest.settings import Settings, explain_invalid
 def _console():
     from rich.console import Console
 
-    return Console(soft_wrap=True)
+    # Piped or logged (CI, `| tee`), rich assumes 80 columns and cuts every table cell to "本 …";
+    # a wide console keeps the tables readable there. A terminal keeps its own width.
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
