@@ -63,6 +63,15 @@ DATE_BOUNDS = ("前", "之前", "以前", "后", "之后", "以后", "起", "止
 # A part of a year or month after it: 3月底, 2025年底, 5月上旬, 2023年上半年.
 DATE_PARTS = ("底", "末", "初", "上旬", "中旬", "下旬", "上半年", "下半年", "一季度", "二季度", "三季度", "四季度")
 # A period a month or day recurs in or is counted from: 每年3月底前, 每月15日前, 次年1月.
+# Units of money: an answer to 补贴多少 / 投资额是多少 must be in one of them (or a share, %).
+CURRENCY_UNITS = ("元", "万元", "亿元", "万亿元", "美元", "万美元", "亿美元", "角", "分钱")
+# Words that make a how-much question a question about money.
+MONEY_WORDS = ("多少钱", "金额", "资金", "补贴", "补助", "奖励", "奖补", "奖金", "费用", "安家费", "投资额", "总投资",
+               "罚款", "罚多少", "基金规模", "减免", "工资", "报酬", "津贴", "价格", "收费", "经费", "贷款")
+# Counters: one may ask 多少张 and the text answer in 件, so an asked counter accepts any of them.
+COUNTERS = ("个", "家", "项", "件", "条", "批", "次", "人", "人次", "万人次", "名", "户", "位", "所", "座", "辆", "台",
+            "套", "张", "栋", "宗", "类", "款", "万人", "万户")
+
 # What "how often" is counted in: 每季度, 每年一次, 一月两次.
 FREQUENCY_PERIODS = ("年度", "半年", "年", "个季度", "季度", "季", "个月", "月", "旬", "周", "个星期", "星期", "日", "天",
                      "个工作日", "工作日", "学期", "届", "小时")

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag import lexicon as lx
 from rag.rank import Candidate
 
 WEIGHTS_FILE = Path(__file__).with_name("refusal.json")
@@ -67,6 +69,29 @@ def _sure_of(question, name: str) -> bool:
     return own >= SURE_SCORE and own - runner_up >= SURE_MARGIN
 
 
+# 多少辆 names its unit; 多少亿元以上产业项目 asks how many projects of that size, not how much money.
+_ASKED_UNIT = re.compile(r"(?:多少|几)(" + "|".join(sorted(map(re.escape, lx.MEASURE_UNITS), key=len, reverse=True))
+                         + r")(?!以上|以下|级)")
+_SHARE = frozenset({"%", "％", "‰", "个百分点", None})  # None: 三分之二 — a share has no unit
+
+
+def asked_units(text: str) -> frozenset | None:
+    """The units an amount answer must be in: money's when the question is about money (补贴多少,
+    多少亿元; a share counts too), any counter when it names one (多少张 is answered by 500件), else the
+    unit it names (多少吨); None when the question does not say."""
+    named = set(_ASKED_UNIT.findall(text))
+    if named & set(lx.CURRENCY_UNITS) or (not named and any(word in text for word in lx.MONEY_WORDS)):
+        return frozenset(lx.CURRENCY_UNITS) | _SHARE
+    if named & set(lx.COUNTERS):
+        return frozenset(lx.COUNTERS)
+    return frozenset(named) or None
+
+
+def _in_units(candidate: Candidate, units: frozenset) -> bool:
+    return any(s.kind == "amount" and (s.unit in units or any(s.unit and s.unit.endswith(u) for u in units if u))
+               for s in candidate.spans)
+
+
 def decide(question, kind, ranked: list[Candidate]) -> Decision:
     if not ranked:
         return Decision(True, 0.0, "已收录文件中未找到相关条款")
@@ -74,6 +99,8 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
         # A when / how long / how much question needs a date, a duration or an amount in the answer: the
         # best sentence that holds one answers it; a sentence without one does not, however close its wording.
         typed = [c for c in ranked if c.typed(kind.answer_types)]
+        if kind.name == "amount" and (units := asked_units(question.text)) is not None:
+            typed = [c for c in typed if _in_units(c, units)]  # 补贴多少 is not answered by 50万吨
         if not typed:
             return Decision(True, 0.0, "已收录文件中未找到所问的具体" + TYPED_KINDS[kind.name], ranked[0])
         ranked = typed + [c for c in ranked if c not in typed]

@@ -76,3 +76,23 @@ def test_the_typed_refusal_rule_waits_for_a_clear_kind():
     assert _sure_of(analyse("罚款多少钱？", DOCUMENTS, classify), "amount")
     mixed = analyse("最低工资标准由哪一级定？要报哪里备案？", DOCUMENTS, classify)
     assert not _sure_of(mixed, "amount")
+
+
+@pytest.mark.parametrize("question, wanted, unwanted", [
+    ("达州对新落户的企业补贴多少钱？", "万元", "吨"),
+    ("基金规模是多少亿元？", "亿元", "家"),
+    ("上海要新增多少张注册证？", "件", "元"),
+    ("年产量要达到多少吨？", "吨", "家"),
+])
+def test_an_amount_question_says_which_units_answer_it(question, wanted, unwanted):
+    from rag.refusal import asked_units
+
+    units = asked_units(question)
+    assert wanted in units and unwanted not in units
+
+
+def test_an_amount_question_that_names_no_unit_takes_any():
+    from rag.refusal import asked_units
+
+    assert asked_units("关键工序数控化率要提高到多少？") is None
+    assert asked_units("每年要引进多少亿元以上产业项目？") is None  # a size of project, not an amount of money
