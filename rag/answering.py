@@ -160,6 +160,25 @@ def answer_from(ctx: Context, kind: Kind, evidence: list[Evidence], ranked: list
     return answer, decision
 
 
+def joined(question: str, answers: list[tuple[str, Answer]]) -> Answer:
+    """One answer from the answers to each part of a question: every part answered says its answer,
+    a part that could not be answered says so; refused only when no part was answered."""
+    answered = [a for _, a in answers if not a.refused]
+    if not answered:
+        return answers[0][1]
+    texts, citations, evidence = [], [], []
+    for part, answer in answers:
+        text = answer.text if not answer.refused else f"关于“{part.rstrip('？?')}”，已收录文件中未找到能直接回答的条款"
+        text = re.sub(r"[。；，]+$", "", text)
+        if text not in texts:
+            texts.append(text)
+        citations += [c for c in answer.citations if all((c.document.doc_id, c.clause.path, c.quote) !=
+                                                         (o.document.doc_id, o.clause.path, o.quote) for o in citations)]
+        evidence += [e for e in answer.evidence if e not in evidence]
+    return Answer(question, "；".join(texts), citations, evidence, kind=answered[0].kind,
+                  confidence=min(a.confidence for a in answered))
+
+
 def finish(answer: Answer) -> Answer:
     if answer.refused:
         return answer

@@ -22,11 +22,14 @@ from rag import answering
 from rag.answering import Context, refuse
 from rag.kinds import Kind, classify, kinds
 from rag.models import Answer, Evidence
-from rag.question import Question, analyse
+from rag.question import Question, analyse, question_parts
 from rag.rank import Candidate, TermStats, candidates
 from rag.retrieval import HybridRetriever, Scope
 
 RETRIEVED = 8  # clauses retrieved once per question
+# Kinds that read a question with two question marks as one question: a comparison asks about two
+# documents at once, a lookup names one clause, "which documents" lists documents.
+_WHOLE_KINDS = ("compare", "lookup", "documents")
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,24 @@ class Assistant:
 
     # ---- the steps -----------------------------------------------------------------------------
     def _answer(self, question: Question, scope: Scope, conversation: Conversation) -> Answer:
+        parts = question_parts(question.text)
+        best_kind = max(question.kind_scores, key=question.kind_scores.get) if question.kind_scores else ""
+        if len(parts) > 1 and best_kind not in _WHOLE_KINDS:
+            return self._answer_parts(question, parts, scope, conversation)
+        return self._answer_one(question, scope, conversation)
+
+    def _answer_parts(self, question: Question, parts: list[str], scope: Scope, conversation: Conversation) -> Answer:
+        """"多少天内发证？偏远地区能拖多久？": each part is answered for itself — its own kind and wording —
+        from the evidence the whole question retrieves, and the answers are joined."""
+        answers = []
+        for part in parts:
+            own = analyse(part, self.documents(), classify)
+            sub = replace(question, kind_scores=own.kind_scores, years=own.years, ordinals=own.ordinals,
+                          grams=own.grams or question.grams, anaphoric=False)
+            answers.append((part, self._answer_one(sub, scope, conversation)))
+        return answering.joined(question.text, answers)
+
+    def _answer_one(self, question: Question, scope: Scope, conversation: Conversation) -> Answer:
         follow_up = question.anaphoric and not question.documents
         if follow_up and not conversation.doc_ids:
             return self._which_one(question, scope)

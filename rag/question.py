@@ -85,6 +85,18 @@ def _beyond_titles(grams: frozenset[str], named: list[Document]) -> frozenset[st
     return rest or grams
 
 
+_PART_END = re.compile(r"(?<=[？?])")
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions in one message (多少天内发证？偏远地区能拖多久？); one part when only one of them
+    says enough to be asked on its own (…是什么？为什么？ is one question)."""
+    parts = [p.strip() for p in _PART_END.split(text) if p.strip()]
+    if len(parts) < 2 or any(len(_CJK.findall(p)) < 4 and len(_LATIN.findall(p)) < 12 for p in parts):
+        return [text]
+    return parts
+
+
 def is_english(text: str) -> bool:
     """Mostly Latin letters: a question in English (or another Latin-script language)."""
     return len(_LATIN.findall(text)) > 2 * len(_CJK.findall(text))

@@ -88,3 +88,9 @@ def test_a_chosen_scope_holds_even_when_the_question_names_another_document(assi
     outside, _ = assistant.ask("达市府办函〔2023〕53号第三季什么时候结束？", scope=Scope(doc_ids=frozenset({other.doc_id})))
     assert outside.refused and "不在当前选定的范围内" in outside.text
     assert all(c.document.doc_id == other.doc_id for c in outside.citations)
+
+
+def test_two_questions_in_one_message_are_both_answered(assistant):
+    answer, _ = _ask(assistant, "百日攻坚第三季什么时候结束？各县市区多久报送一次信息？")
+    assert not answer.refused and "2023年9月5日" in answer.text and "每周" in answer.text
+    assert {c.clause.path for c in answer.citations} >= {"三、", "四、（三）"}

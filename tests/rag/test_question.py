@@ -96,3 +96,11 @@ def test_an_amount_question_that_names_no_unit_takes_any():
 
     assert asked_units("关键工序数控化率要提高到多少？") is None
     assert asked_units("每年要引进多少亿元以上产业项目？") is None  # a size of project, not an amount of money
+
+
+def test_a_message_with_two_questions_is_two_parts_unless_one_says_too_little():
+    from rag.question import question_parts
+
+    assert question_parts("派出所多少天内发证？偏远地区能拖多久？") == ["派出所多少天内发证？", "偏远地区能拖多久？"]
+    assert question_parts("试用期是什么？为什么？") == ["试用期是什么？为什么？"]
+    assert question_parts("百日攻坚第三季什么时候结束？") == ["百日攻坚第三季什么时候结束？"]
