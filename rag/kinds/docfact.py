@@ -7,9 +7,11 @@ import re
 
 from ingest.models import UNMARKED
 from rag.kinds import Kind
+from rag.numerals import to_chinese
 
 # Which fact is asked, in order: the first facet whose words occur decides.
 _FACETS = (
+    ("title", r"是(什么|哪个|哪份|哪一个)文件|叫什么|全称|标题是|文件名|what (is|was) (this|the) document|title"),
     ("number", r"文号|发文字号|几号文|令第|document number"),
     ("size", r"(几|多少)(条|章)|一共.{0,3}(条|章)|how many (articles|chapters)"),
     ("effective", r"施行|生效|起实施|开始实施|实施日期|执行日期|in force|take effect|effective"),
@@ -47,6 +49,9 @@ def _clause_with(ctx, document, needles: list[str]):
 def _fact(ctx, document, name: str):
     """(answer text, quote needles) for one facet of one document; None when the document does not say."""
     label = document.label
+    if name == "title":
+        named = f"{document.doc_number}是《{document.title}》" if document.doc_number else f"该文件是{label}"
+        return named, [document.title, document.doc_number or ""]
     if name == "number":  # having no 文号 is itself the answer (drafts and many laws have none)
         if document.doc_number:
             return f"{label}的文号是{document.doc_number}", [document.doc_number]
@@ -77,7 +82,9 @@ def _fact(ctx, document, name: str):
         chapters = [c for c in ctx.assistant.clauses(document.doc_id) if re.fullmatch(r"第[一二三四五六七八九十百零]+章", c.path)]
         if not articles:
             return None
-        text = f"{label}共{len(articles)}条" + (f"，分{len(chapters)}章" if chapters else "")
+        # Articles are numbered in Chinese (第一百零七条): the count is said both ways.
+        text = f"{label}共{to_chinese(len(articles))}条（{len(articles)}条）" + (
+            f"，分{to_chinese(len(chapters))}章" if chapters else "")
         return text, [articles[-1].path]
     if name == "basis":
         for clause in ctx.assistant.clauses(document.doc_id)[:3]:
@@ -110,7 +117,10 @@ def answer(ctx):
     from rag.answering import refuse
     from rag.models import Answer, Citation
 
-    names = facets(ctx.question.text)
+    asked = ctx.question.text
+    for document in ctx.question.documents:  # the 文号 that names the document is not a question about it
+        asked = asked.replace(document.doc_number or "\0", "")
+    names = facets(asked)
     documents = _documents(ctx)
     if not names or not documents:
         return None
@@ -133,7 +143,7 @@ def answer(ctx):
     return Answer(ctx.question.text, "；".join(parts), citations, list(ctx.evidence), kind="docfact", confidence=0.9)
 
 
-_FACET_LABELS = (("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("date", "成文日期"),
+_FACET_LABELS = (("title", "标题"), ("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("date", "成文日期"),
                  ("status", "文件状态"), ("size", "条文数量"), ("basis", "制定依据"), ("kind", "文件类型"))
 
 KIND = Kind(
@@ -142,8 +152,8 @@ KIND = Kind(
         "这个文件的文号是多少？", "哪天印发的？", "什么时候开始施行？", "是哪个部门发布的？", "由哪些部门联合印发？",
         "是正式文件还是征求意见稿？", "这部法一共多少条？", "根据哪个文件制定的？", "什么时候生效？",
         "Who issued this regulation?", "When does it take effect?", "What is the document number?",
-        "发文机关是谁？", "是草案吗？", "哪一年通过的？", "成文日期是哪天？", "这个办法有效期到什么时候？",
+        "发文机关是谁？", "是草案吗？", "川办发〔2022〕67号是什么文件？", "这个文号对应哪个文件？", "哪一年通过的？", "成文日期是哪天？", "这个办法有效期到什么时候？",
     ),
-    cues=r"文号|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|issued|take effect|in force",
+    cues=r"文号|是(什么|哪个|哪份)文件|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|issued|take effect|in force",
     answer=answer,
 )

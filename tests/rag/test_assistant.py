@@ -94,3 +94,9 @@ def test_two_questions_in_one_message_are_both_answered(assistant):
     answer, _ = _ask(assistant, "百日攻坚第三季什么时候结束？各县市区多久报送一次信息？")
     assert not answer.refused and "2023年9月5日" in answer.text and "每周" in answer.text
     assert {c.clause.path for c in answer.citations} >= {"三、", "四、（三）"}
+
+
+def test_a_document_number_asked_about_is_answered_with_its_title(assistant):
+    answer, _ = _ask(assistant, "川办发〔2022〕67号是什么文件？")
+    assert answer.text.startswith("川办发〔2022〕67号是《四川省人民政府办公厅关于承接制造业有序转移的实施意见》")
+    assert answer.citations and "文号是" not in answer.text
