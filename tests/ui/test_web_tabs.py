@@ -101,7 +101,9 @@ def test_library_changes_reach_every_session_and_removal_asks_first(open_page, b
     href = page.locator("#pq-chat a.pq-cite").first.get_attribute("href")
     clause = open_page(href)
     clause.wait_for_selector("#pq-page-image img", timeout=60_000)
-    assert clause.locator("#pq-page-image img").evaluate("img => img.naturalWidth") > 500
+    # the element is there before its picture has loaded: wait for the rendered page itself
+    clause.wait_for_function("() => (document.querySelector('#pq-page-image img') || {}).naturalWidth > 500",
+                             timeout=30_000)
 
     # removal from the other session: it names the document and waits for a confirmation
     tab(watcher, "文件库")
