@@ -151,7 +151,7 @@ def answer_from(ctx: Context, kind: Kind, evidence: list[Evidence], ranked: list
     text, quote = phrase(best, kind.answer_types, question), quote_for(best)
     if items := _listed_items(ctx, best):
         text = f"{text.rstrip('：:')}：{items}"
-    if kind.name == "who" and (units := _units_answer(best, question)) and best.rank == 0:
+    if kind.name == "who" and (units := _units_answer(best, question)):
         text, quote = units
     cited = Citation(best.evidence.document, best.evidence.clause, quote)
     if name_document:
