@@ -356,10 +356,16 @@ _LAST_JOIN = re.compile(rf"(?<=.)(?:{_alt(lx.ENUMERATION_JOINS)})(?=.)")
 _HEADING_NUMERAL = re.compile(r"[一二三四五六七八九十]+|\d+")
 
 
+# A sentence that leads into items set out after it (基本材料包括：, 具备以下条款：): ingest keeps the items as
+# child clauses, and the answer lists them (rag.answering); the lead-in stands for the list here.
+_LEAD_IN_LIST = re.compile(r"(?<![^。；\n])[^。；\n]*(?:包括|包含|如下|下列[^。；：:\n]{0,20}|以下[^。；：:\n]{0,20})[：:](?=\s*$)")
+
+
 def find_enumeration(text: str) -> list[Span]:
     """Lists joined by 、 (and a last 和/及/与/或): 锂电、新材料、食品饮料等 → value
-    "锂电、新材料、食品饮料"; the span ends after 等 when the list closes with it."""
-    spans = []
+    "锂电、新材料、食品饮料"; the span ends after 等 when the list closes with it. A lead-in that ends a
+    text with a colon (材料包括：) is a list whose items follow it."""
+    spans = [_span(text, "enumeration", m.start(), m.end()) for m in _LEAD_IN_LIST.finditer(text)]
     for match in _LIST.finditer(text):
         parts, offset = match.group().split("、"), match.start()
         if _HEADING_NUMERAL.fullmatch(parts[0]):  # 一、总体要求 is a heading, not a list
