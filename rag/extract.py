@@ -435,11 +435,16 @@ _CONDITION = re.compile(  # 平凡, 非凡 open nothing
 _LIST_INTRO = re.compile(r"[^，,。；：:\n]*(?:下列|以下)[^。；\n]*[：:]")  # 应当具备下列条件：（一）…
 
 
+_NAMED_AS = re.compile(r"[（(]以下(?:统称|简称|称)[为“\"]*([^”\"）)]{1,20})[”\"]*[）)]")
+
+
 def find_definition(text: str) -> list[Span]:
     """X是指Y, 本办法所称X，是指Y, X，指Y: the span runs from the term (or 本办法所称) to the end of
     its sentence, without numbering (第二条); value is the term X."""
     spans = []
     for sentence in _SENTENCE.finditer(text):
+        for named in _NAMED_AS.finditer(sentence.group()):  # 医疗机构、药品经营单位（以下统称医药机构）
+            spans.append(_span(text, "definition", sentence.start(), sentence.end(), named.group(1)))
         if "指" not in sentence.group():
             continue
         match = next(filter(None, (pattern.search(sentence.group()) for pattern in _DEFINITIONS)), None)

@@ -27,7 +27,7 @@ DOCUMENTS = [
     ("哪些文件支持新能源项目？", "documents"), ("劳动法第二十一条讲的什么", "lookup"), ("基地建在哪个县？", "where"),
     ("How long is the probation period?", "duration"), ("Who approves it?", "who"),
     ("推进会多久召开一次？", "frequency"), ("指标体系由哪几块组成？", "list"), ("“四轮驱动”指哪四个？", "list"),
-    ("How often is the meeting held?", "frequency"),
+    ("How often is the meeting held?", "frequency"), ("未成年工是多大年纪的人？", "amount"),
 ])
 def test_every_kind_is_scored_and_the_best_wins(question, kind):
     scores = classify(question)
