@@ -123,18 +123,24 @@ def match_documents(documents: list[Document], text: str) -> list[tuple[float, D
     return scored
 
 
-def _path_matches(path_expr: str, clause: Clause) -> bool:
+def _path_match(path_expr: str, clause: Clause) -> int | None:
+    """Which reading of the citation the clause's path is (0: as written; higher: a looser one), or None."""
     path = normalized_path(clause.path)
-    for expr in _alternatives(path_expr):
+    for rank, expr in enumerate(_alternatives(path_expr)):
         if path == expr or (path.endswith(expr) and _segment_boundary(path, expr)):
-            return True
-    return False
+            return rank
+    return None
 
 
 def _alternatives(path_expr: str) -> list[str]:
     """People cite （七） as 第七条 and vice versa; both are tried."""
-    if match := re.fullmatch(rf"第([{_CN}]+)条", path_expr):
-        return [path_expr, f"（{match.group(1)}）"]
+    if match := re.fullmatch(rf"第([{_CN}百零]+)条", path_expr):
+        # a plan numbered 一、/（一）/1. is cited by article too: 第二条 → 二、, 第11条 → 11.
+        from rag.numerals import to_number
+
+        number = to_number(match.group(1))
+        arabic = [f"{int(number)}."] if number else []
+        return [path_expr, f"（{match.group(1)}）", f"{match.group(1)}、", *arabic]
     if match := re.fullmatch(rf"（([{_CN}]+)）", path_expr):
         return [path_expr, f"第{match.group(1)}条"]
     return [path_expr]
@@ -171,13 +177,15 @@ def lookup(catalog: CatalogView, query: str, limit: int = 5, named: list[Documen
     candidates = result.documents or all_documents
 
     if path_expr:
+        readings: dict[int, int] = {}
         for document in candidates:
             clauses = catalog.clauses(document.doc_id)
             for clause in clauses:
-                if _path_matches(path_expr, clause):
+                if (rank := _path_match(path_expr, clause)) is not None:
                     children = tuple(c for c in clauses if is_parent_path(clause.path, c.path))
+                    readings[id(clause)] = rank
                     result.hits.append(ClauseHit(document, clause, children))
-        result.hits.sort(key=lambda hit: len(hit.clause.path))
+        result.hits.sort(key=lambda hit: (readings[id(hit.clause)], len(hit.clause.path)))
         if result.hits:
             result.exact = bool(result.documents) or len(result.hits) == 1
             if not result.exact:

@@ -62,3 +62,9 @@ def test_a_short_name_abbreviates_its_title_in_order_and_close_together():
 def test_an_article_in_arabic_numerals_is_the_clause_in_chinese_numerals():
     assert split_citation("劳动法96条") == ("劳动法", "第九十六条")
     assert split_citation("第5条") == ("", "第五条")
+
+
+def test_an_article_number_finds_a_plan_numbered_otherwise_the_closest_reading_first(corpus_index):
+    top = lookup(corpus_index, "川办发〔2022〕67号 第七条").hits[0]
+    assert top.clause.path == "三、（七）"  # （七） is read before 七、
+    assert lookup(corpus_index, "达市府办函〔2023〕53号 第三条").hits[0].clause.path == "三、"
