@@ -190,10 +190,14 @@ def cited_ids(sentence: str, available: int) -> tuple[int, ...]:
     return tuple(dict.fromkeys(n for n in map(int, CITATION.findall(sentence)) if 1 <= n <= available))
 
 
-def strip_marks(sentence: str) -> str:
+def strip_marks(sentence: str, evidence: str = "") -> str:
     """The sentence as a person reads it: no [E#] ids, no look-alike marks the LLM made up, no list
-    bullet (1. / - ) in front."""
-    return _LIST_BULLET.sub("", _ANY_MARK.sub("", sentence).strip()).strip()
+    bullet (1. / - ) in front. A mark the cited text itself holds is a value, not a mark: a plan's
+    table writes a cumulative target as 【1500】."""
+    def drop(mark: re.Match) -> str:
+        return mark.group(0) if evidence and mark.group(0) in evidence else ""
+
+    return _LIST_BULLET.sub("", _ANY_MARK.sub(drop, sentence).strip()).strip()
 
 
 # ---- claims ----------------------------------------------------------------------------------
@@ -317,10 +321,10 @@ def check_sentence(sentence: str, evidence_texts: Sequence[str | tuple[str, ...]
     """Check one LLM sentence against the evidence it may cite: [E1] stands for evidence_texts[0],
     a text or several texts (each cut at its own instruction to the model, if any)."""
     ids = cited_ids(sentence, len(evidence_texts))
-    plain = strip_marks(sentence)
-    if not ids or not plain.strip(_ENDS + "，；、 "):
-        return SentenceCheck(plain, ids, ())
     sources = [evidence_texts[n - 1] for n in ids]
     cited = ["\n".join(map(checkable, s)) if isinstance(s, tuple) else checkable(s) for s in sources]
+    plain = strip_marks(sentence, "\n".join(cited))
+    if not ids or not plain.strip(_ENDS + "，；、 "):
+        return SentenceCheck(plain, ids, ())
     missing = tuple(c for c in claims(plain) if not any(c.supported_by(text) for text in cited))
     return SentenceCheck(plain, ids, missing)

@@ -152,3 +152,11 @@ def test_word_lists_are_distinct_and_normalized():
     for words in (MEASURE_WORDS, UNIT_SUFFIXES, STATUS_WORDS, INSTRUCTION_MARKERS):
         assert len(set(words)) == len(words) and all(w == w.strip() and w for w in words)
     assert all(normalize(w) == w for w in STATUS_WORDS + UNIT_SUFFIXES)
+
+
+def test_a_bracketed_value_the_cited_clause_holds_is_kept_a_made_up_mark_is_dropped():
+    from rag.claims import check_sentence
+
+    clause = "制造业投资额（亿元） - 【1500】"
+    assert check_sentence("制造业投资额（亿元） - 【1500】[E1]。", [clause]).sentence == "制造业投资额（亿元） - 【1500】。"
+    assert "【2】" not in check_sentence("制造业投资额为1500亿元【2】[E1]。", ["制造业投资额1500亿元"]).sentence
