@@ -271,6 +271,11 @@ _FREQUENCY = re.compile(
     rf"|{_alt(lx.FREQUENCY_WORDS)}")
 
 
+def find_frequency(text: str) -> list[Span]:
+    """每周, 每季度, 每年一次, 每两年至少一次, 一年两次, 定期: how often something happens."""
+    return [_span(text, "frequency", m.start(), m.end()) for m in _FREQUENCY.finditer(text)]
+
+
 # A time told by an event, not a date: 自下发之日起, 在评审等科技活动开始前, 签注时, 期满后.
 _MOMENT = re.compile(rf"(?:自|从|在)[^，。；：]{{1,24}}?(?:{_alt(lx.MOMENT_ENDS)})")
 
@@ -278,11 +283,6 @@ _MOMENT = re.compile(rf"(?:自|从|在)[^，。；：]{{1,24}}?(?:{_alt(lx.MOMEN
 def find_moment(text: str) -> list[Span]:
     """When something happens, told by another event: 自收到通知之日起, 在评审开始前, 在《居住证》签注时."""
     return [_span(text, "moment", m.start(), m.end()) for m in _MOMENT.finditer(text)]
-
-
-def find_frequency(text: str) -> list[Span]:
-    """每周, 每季度, 每年一次, 每两年至少一次, 一年两次, 定期: how often something happens."""
-    return [_span(text, "frequency", m.start(), m.end()) for m in _FREQUENCY.finditer(text)]
 
 
 _RANGE = rf"\s*(?:开始|起)?\s*(?:{_alt(lx.RANGE_WORDS)})\s*"

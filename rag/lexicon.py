@@ -62,12 +62,11 @@ NON_NUMERAL_WORDS = ("十分", "万分", "百分百", "一次性", "一年度")
 DATE_BOUNDS = ("前", "之前", "以前", "后", "之后", "以后", "起", "止", "为止", "以来", "内")
 # A part of a year or month after it: 3月底, 2025年底, 5月上旬, 2023年上半年.
 DATE_PARTS = ("底", "末", "初", "上旬", "中旬", "下旬", "上半年", "下半年", "一季度", "二季度", "三季度", "四季度")
-# A period a month or day recurs in or is counted from: 每年3月底前, 每月15日前, 次年1月.
 # Units of money: an answer to 补贴多少 / 投资额是多少 must be in one of them (or a share, %).
 CURRENCY_UNITS = ("元", "万元", "亿元", "万亿元", "美元", "万美元", "亿美元", "角", "分钱")
 # Words that make a how-much question a question about money.
-MONEY_WORDS = ("多少钱", "金额", "资金", "补贴", "补助", "奖励", "奖补", "奖金", "费用", "安家费", "投资额", "总投资",
-               "罚款", "罚多少", "基金规模", "减免", "工资", "报酬", "津贴", "价格", "收费", "经费", "贷款")
+MONEY_WORDS = ("钱", "金额", "资金", "补贴", "补助", "奖励", "奖补", "奖金", "费", "投资", "罚款", "罚多少", "基金",
+               "减免", "税", "工资", "报酬", "津贴", "价格", "贷款")
 # Counters: one may ask 多少张 and the text answer in 件, so an asked counter accepts any of them.
 COUNTERS = ("个", "家", "项", "件", "条", "批", "次", "人", "人次", "万人次", "名", "户", "位", "所", "座", "辆", "台",
             "套", "张", "栋", "宗", "类", "款", "万人", "万户")
@@ -81,6 +80,7 @@ FREQUENCY_WORDS = ("定期", "不定期", "经常性", "常态化")
 # What a time told by an event ends with (在评审开始前, 自下发之日起, 签注时).
 MOMENT_ENDS = ("之日起", "之日", "之前", "以前", "之后", "以后", "开始前", "前", "后", "时", "期间", "届满")
 
+# A period a month or day recurs in or is counted from: 每年3月底前, 每月15日前, 次年1月.
 DATE_PERIODS = ("每年", "每月", "当年", "当月", "次年", "次月", "上年", "上月", "本年", "今年", "明年")
 # The periods a bare day of the month is a date after (每月15日前); elsewhere 15日 is a duration.
 DAY_PERIODS = ("每月", "当月", "次月", "上月")

@@ -12,6 +12,7 @@ from ingest.chunking import is_parent_path
 from ingest.metadata import canonical_doc_number
 from ingest.models import Clause, Document
 from ingest.normalize import normalize_for_matching
+from rag.numerals import to_number
 
 _CN = "一二三四五六七八九十"
 _PATH_TOKEN = (
@@ -136,8 +137,6 @@ def _alternatives(path_expr: str) -> list[str]:
     """People cite （七） as 第七条 and vice versa; both are tried."""
     if match := re.fullmatch(rf"第([{_CN}百零]+)条", path_expr):
         # a plan numbered 一、/（一）/1. is cited by article too: 第二条 → 二、, 第11条 → 11.
-        from rag.numerals import to_number
-
         number = to_number(match.group(1))
         arabic = [f"{int(number)}."] if number else []
         return [path_expr, f"（{match.group(1)}）", f"{match.group(1)}、", *arabic]
@@ -177,15 +176,15 @@ def lookup(catalog: CatalogView, query: str, limit: int = 5, named: list[Documen
     candidates = result.documents or all_documents
 
     if path_expr:
-        readings: dict[int, int] = {}
+        found: list[tuple[int, ClauseHit]] = []  # (which reading of the citation, the hit)
         for document in candidates:
             clauses = catalog.clauses(document.doc_id)
             for clause in clauses:
-                if (rank := _path_match(path_expr, clause)) is not None:
+                if (reading := _path_match(path_expr, clause)) is not None:
                     children = tuple(c for c in clauses if is_parent_path(clause.path, c.path))
-                    readings[id(clause)] = rank
-                    result.hits.append(ClauseHit(document, clause, children))
-        result.hits.sort(key=lambda hit: (readings[id(hit.clause)], len(hit.clause.path)))
+                    found.append((reading, ClauseHit(document, clause, children)))
+        found.sort(key=lambda pair: (pair[0], len(pair[1].clause.path)))
+        result.hits = [hit for _, hit in found]
         if result.hits:
             result.exact = bool(result.documents) or len(result.hits) == 1
             if not result.exact:

@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ingest.normalize import MARKER_START
 from rag.extract import Span, find_all
 from rag.models import Evidence
 from rag.question import Question, bigrams
@@ -96,12 +97,9 @@ class TermStats:
         return sum(self.idf(g) for g in grams & text_grams) / sum(self.idf(g) for g in grams)
 
 
-_MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．]|专栏\s*\d+)\s*")
-
-
 def _is_heading(sentence: str, clause) -> bool:
     """The sentence is only the clause's marker and heading: 第五条（积分指标体系）, （九）革命老区。"""
-    rest = _MARKER.sub("", sentence).strip("。；：:（）() ")
+    rest = MARKER_START.sub("", sentence.strip()).strip("。；：:（）() ")
     heading = (clause.heading or "").strip("。；：:（）() ")
     return not rest or (bool(heading) and rest == heading)
 

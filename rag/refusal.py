@@ -63,9 +63,8 @@ SURE_SCORE, SURE_MARGIN = 0.4, 0.15  # kind scores (rag.kinds.classify) that mak
 def _sure_of(question, name: str) -> bool:
     """The typed rule is only as good as the kind detection: a question that is as much about who or
     where as about how much (由哪一级定？要报哪里备案？) is left to the calibrated gate."""
-    scores = sorted(question.kind_scores.values(), reverse=True)
     own = question.kind_scores.get(name, 0.0)
-    runner_up = next((v for v in scores if v < own), 0.0) if own == (scores[0] if scores else 0.0) else scores[0]
+    runner_up = max((v for k, v in question.kind_scores.items() if k != name), default=0.0)
     return own >= SURE_SCORE and own - runner_up >= SURE_MARGIN
 
 

@@ -118,8 +118,8 @@ def answer(ctx):
     from rag.models import Answer, Citation
 
     asked = ctx.question.text
-    for document in ctx.question.documents:  # the 文号 that names the document is not a question about it
-        asked = asked.replace(document.doc_number or "\0", "")
+    for number in (d.doc_number for d in ctx.question.documents if d.doc_number):
+        asked = asked.replace(number, "")  # the 文号 that names the document is not a question about it
     names = facets(asked)
     documents = _documents(ctx)
     if not names or not documents:
@@ -152,7 +152,7 @@ KIND = Kind(
         "这个文件的文号是多少？", "哪天印发的？", "什么时候开始施行？", "是哪个部门发布的？", "由哪些部门联合印发？",
         "是正式文件还是征求意见稿？", "这部法一共多少条？", "根据哪个文件制定的？", "什么时候生效？",
         "Who issued this regulation?", "When does it take effect?", "What is the document number?",
-        "发文机关是谁？", "是草案吗？", "川办发〔2022〕67号是什么文件？", "这个文号对应哪个文件？", "哪一年通过的？", "成文日期是哪天？", "这个办法有效期到什么时候？",
+        "发文机关是谁？", "是草案吗？", "某府发〔2021〕8号是什么文件？", "这个文号对应哪个文件？", "哪一年通过的？", "成文日期是哪天？", "这个办法有效期到什么时候？",
     ),
     cues=r"文号|是(什么|哪个|哪份)文件|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|issued|take effect|in force",
     answer=answer,

@@ -79,8 +79,8 @@ def test_the_typed_refusal_rule_waits_for_a_clear_kind():
 
 
 @pytest.mark.parametrize("question, wanted, unwanted", [
-    ("达州对新落户的企业补贴多少钱？", "万元", "吨"),
-    ("基金规模是多少亿元？", "亿元", "家"),
+    ("引进一名技师奖励多少钱？", "万元", "吨"),
+    ("专项资金有多少亿元？", "亿元", "家"),
     ("上海要新增多少张注册证？", "件", "元"),
     ("年产量要达到多少吨？", "吨", "家"),
 ])
@@ -104,3 +104,15 @@ def test_a_message_with_two_questions_is_two_parts_unless_one_says_too_little():
     assert question_parts("派出所多少天内发证？偏远地区能拖多久？") == ["派出所多少天内发证？", "偏远地区能拖多久？"]
     assert question_parts("试用期是什么？为什么？") == ["试用期是什么？为什么？"]
     assert question_parts("百日攻坚第三季什么时候结束？") == ["百日攻坚第三季什么时候结束？"]
+
+
+def test_the_unit_word_lists_do_what_their_names_say():
+    from rag import lexicon
+    from rag.refusal import asked_units
+
+    for word in lexicon.MONEY_WORDS:
+        assert "元" in asked_units(f"{word}是多少？"), word
+    for unit in set(lexicon.CURRENCY_UNITS) & set(lexicon.MEASURE_UNITS):
+        assert "亿元" in asked_units(f"有多少{unit}？"), unit
+    for counter in set(lexicon.COUNTERS) & set(lexicon.MEASURE_UNITS):
+        assert asked_units(f"要建多少{counter}？") == frozenset(lexicon.COUNTERS), counter
