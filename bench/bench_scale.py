@@ -16,7 +16,7 @@ RSS of that process; time to add one more document (its vectors given).
 
     python bench/bench_scale.py --sizes 0 1000 10000 100000 --hit5 --plot docs/scale.png
 
-`--hit5` gives the distractors real-model vectors (bench/distractors.py), then ingests the real
+`--hit5` gives the distractors the real model's vectors of their text (bench/distractors.py), then ingests the real
 documents among them and reports hit@5 and accuracy of the whole question set (N = 0 is the small
 index alone). `--plot` draws the log-log chart of the sizes run (and of `--results` lines saved before).
 """
@@ -211,10 +211,12 @@ def run(n: int, keep: Path | None, embedder=None) -> dict:
     try:
         encoder = None
         if embedder is not None:
-            from bench.distractors import CachedVectors, SentenceMeanVectors
+            from bench.distractors import CachedVectors
 
-            encoder = SentenceMeanVectors(CachedVectors(embedder, "sentences"), corpus_sentences())
+            encoder = CachedVectors(embedder, "distractors")
         result = {"chunks": n, **build(settings, n, encoder)}
+        if encoder is not None:
+            encoder.save()
         if n:
             result.update(ask_latency(settings))
             result.update(cold_start(settings.data_dir))
@@ -244,6 +246,7 @@ def main() -> None:
         from ingest.settings import Settings
 
         embedder = Embedder(Settings())
+        embedder.prepare_passages()  # the int8 encoder ingest uses, built and validated once
     rows = []
     for n in args.sizes:
         row = run(n, args.keep, embedder)
