@@ -43,7 +43,9 @@ class CachedVectors:
         self._unsaved = 0
         CACHE.mkdir(parents=True, exist_ok=True)
         keys = sorted(self._vectors)
-        np.savez(self._file, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
+        partial = self._file.with_suffix(".partial.npz")  # a killed run never leaves a torn cache
+        np.savez(partial, keys=np.array(keys), vectors=np.stack([self._vectors[k] for k in keys]))
+        partial.replace(self._file)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._embedder.embed_query(text)
