@@ -6,11 +6,12 @@ leaves the folder locked. Readers never take it: they read committed generations
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ingest.errors import WriterBusy
 
@@ -71,3 +72,25 @@ class WriterLock:
     @property
     def held(self) -> bool:
         return self._depth > 0
+
+
+@contextlib.contextmanager
+def exclusive_open(folder: Path) -> Iterator[None]:
+    """Held while a process opens (and on first open, creates) an embedded store in `folder`.
+
+    chromadb runs its schema migrations on open without a lock of its own: two processes that open
+    a new folder at once both try `CREATE TABLE collections` and one fails. Readers take this too,
+    but only for the moment of opening, never while they read.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder.parent / f".{folder.name}.open.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: nothing can be created in it, so nothing to race on
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

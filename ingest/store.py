@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ingest.errors import InvalidSetting, PolicyQAError, StoreUnavailable
+from ingest.lock import exclusive_open
 
 
 class _Guard:
@@ -138,6 +139,12 @@ class VectorStore:
         self._client, self._collection = self._open()
 
     def _open(self):
+        if self._server_url:
+            return self._open_unlocked()
+        with exclusive_open(self._path):
+            return self._open_unlocked()
+
+    def _open_unlocked(self):
         try:
             client = _client(self._path, self._server_url)
         except PolicyQAError:
