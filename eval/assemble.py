@@ -3,6 +3,8 @@
 Run once when a written file is added (`python -m eval.assemble`); the result is committed. Splits:
 - v1.jsonl (written with version 1, tuned on): its dev half → train, its holdout half → dev.
 - test_corpus.jsonl (written from the five corpus documents alone, before the answering rebuild) → test.
+- corpus_b.jsonl (a second writer, from the five corpus documents alone, after the rebuild): its own
+  train / dev halves, never test — it gives train and dev corpus questions that v1's author did not write.
 - realdocs_*.jsonl (written from the realdocs alone): every question about a HELD_OUT document → test;
   the others by a hash of the question id: half test, a quarter train, a quarter dev.
 A follow-up always takes the split of the question it follows. Categories of v1 are renamed to the
@@ -64,6 +66,9 @@ def assemble() -> list[dict]:
         raw["collection"] = "corpus"
         for gold in raw["gold"]:
             gold["source"] = SEED_TO_CORPUS[gold["source"]]
+        questions.append(raw)
+    for raw in _read("corpus_b.jsonl"):
+        raw["collection"] = "corpus"
         questions.append(raw)
     for name in sorted(p.name for p in WRITTEN.glob("realdocs_*.jsonl")):
         by_question: dict[str, str] = {}
