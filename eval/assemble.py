@@ -5,6 +5,9 @@ Run once when a written file is added (`python -m eval.assemble`); the result is
 - test_corpus.jsonl (written from the five corpus documents alone, before the answering rebuild) → test.
 - corpus_b.jsonl (a second writer, from the five corpus documents alone, after the rebuild): its own
   train / dev halves, never test — it gives train and dev corpus questions that v1's author did not write.
+- english_*.jsonl (English questions on the corpus and the realdocs that are not HELD_OUT, written from
+  the documents alone after the test split was fixed; each line names its collection): half train,
+  half dev by a hash of the id.
 - realdocs_*.jsonl (written from the realdocs alone): every question about a HELD_OUT document → test;
   the others by a hash of the question id: half test, a quarter train, a quarter dev.
 A follow-up always takes the split of the question it follows. Categories of v1 are renamed to the
@@ -70,6 +73,12 @@ def assemble() -> list[dict]:
     for raw in _read("corpus_b.jsonl"):
         raw["collection"] = "corpus"
         questions.append(raw)
+    for name in sorted(p.name for p in WRITTEN.glob("english_*.jsonl")):
+        by_question = {}
+        for raw in _read(name):
+            raw["split"] = by_question.get(raw.get("follows") or "", "train" if _bucket(raw["id"]) in ("test", "train") else "dev")
+            by_question[raw["question"]] = raw["split"]
+            questions.append(raw)
     for name in sorted(p.name for p in WRITTEN.glob("realdocs_*.jsonl")):
         by_question: dict[str, str] = {}
         for raw in _read(name):
