@@ -6,8 +6,8 @@ Run once when a written file is added (`python -m eval.assemble`); the result is
 - corpus_b.jsonl (a second writer, from the five corpus documents alone, after the rebuild): its own
   train / dev halves, never test — it gives train and dev corpus questions that v1's author did not write.
 - english_*.jsonl (English questions on the corpus and the realdocs that are not HELD_OUT, written from
-  the documents alone after the test split was fixed; each line names its collection): half train,
-  half dev by a hash of the id.
+  the documents alone after the test split was fixed; each line names its collection): by a hash of
+  the id, three quarters train (the test and train buckets) and a quarter dev.
 - realdocs_*.jsonl (written from the realdocs alone): every question about a HELD_OUT document → test;
   the others by a hash of the question id: half test, a quarter train, a quarter dev.
 A follow-up always takes the split of the question it follows. Categories of v1 are renamed to the

@@ -23,7 +23,7 @@ KIND_BASES = (
 
 # Characters that never occur in the issuer code of a 文号 (石公户发〔2019〕25号) but do in the prose that
 # mentions one ("本地宝为您带来石公户发〔2019〕25号"): the code starts after the last of them.
-NOT_IN_DOC_NUMBER_CODE = "的为了来是于在按照据见从和及与带将把对向经由已请"
+NOT_IN_DOC_NUMBER_CODE = "的为了来是于在按照据见从和及与带将把对向经由已请落实贯彻"
 
 # How a kind reads to a person (kind label shown in the library); anything not listed is its own label.
 KIND_LABELS = {"法": "法律"}

@@ -200,7 +200,7 @@ class Assistant:
         follow_up = question.anaphoric and not question.documents
         if follow_up and not conversation.doc_ids:
             return self._which_one(question, scope)
-        if question.unknown_doc_numbers:
+        if question.unknown_doc_numbers and not (question.kind in ("docfact", "documents") and self._cited_in_texts(question, scope)):
             ctx = Context(question, self, scope, conversation, ())
             return refuse(ctx, f"已收录文件中没有文号为{'、'.join(question.unknown_doc_numbers)}的文件")
         if question.documents:
@@ -225,6 +225,12 @@ class Assistant:
         kind = self.inner_kind(question)
         answer, _ = answering.answer_from(ctx, kind, evidence, self.rank(question, kind, evidence))
         return answer
+
+    def _cited_in_texts(self, question: Question, scope: Scope) -> bool:
+        """A 文号 no document has may still be one the documents implement (为贯彻落实《…》（X〔2021〕215号）):
+        a question about documents (which ones implement it?) is then answered by those that cite it."""
+        return any(number in evidence.clause.text.replace(" ", "")
+                   for evidence in self.search(question.text, scope) for number in question.unknown_doc_numbers)
 
     def _which_one(self, question: Question, scope: Scope) -> Answer:
         """"这项任务的牵头部门是谁？" in a new chat: ask which one is meant, listing the candidates."""

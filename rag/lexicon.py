@@ -162,6 +162,9 @@ QUESTION_WORDS = frozenset(
     "哪份 哪 谁 什么 是否 有没有 有无 吗 呢 么 怎样 怎么 如何 几个 几家 几次 几 是 的 了 要 在 对 里 中 和 与 及 由 "
     "我们 我 你们 想 知道 问 请 能 可以 需要 一个 这个 那个 这 那 啥 咋 呀 吧 啊 哦 一共 总共 具体 分别 各自".split()
 )
+# Words that ask for a value (not for a clause's text, as 是什么 / 讲了啥 do): a question holding one
+# beside a citation it cannot find (规划专栏7里2025年要建几个平台？) is asked, not looked up.
+VALUE_ASKING = ("几", "多少", "哪", "谁", "何时", "什么时候", "是否", "有没有", "多久", "多长", "能不能", "可不可以")
 # How a question names a level of government without naming the place (the place names come from
 # the documents' issuers: ingest.metadata.place_prefix).
 LEVEL_WORDS = {

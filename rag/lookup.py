@@ -20,7 +20,8 @@ _PATH_TOKEN = (
     r"|专栏\d+|附件\d*|备注)"
 )
 _PATH_EXPR = re.compile(rf"{_PATH_TOKEN}+")
-NUMBER_REF = re.compile(r"([\u4e00-\u9fff]{0,8}?)〔?(\d{4})?〕?(\d{1,4})号")
+# 67号, 川办发〔2022〕67号, and as people type them: 川办发2022第67号, 川办发2022年67号, 川办发(2022)67号
+NUMBER_REF = re.compile(r"([\u4e00-\u9fff]{0,8}?)[〔\[［(（]?(\d{4})?(?:[〕\]］)）]|年)?第?(\d{1,4})号")
 
 
 class CatalogView:
@@ -85,9 +86,19 @@ def _chinese_article_numbers(text: str) -> str:
                   lambda m: f"第{to_chinese(int(m.group(1)))}{m.group(2)}", text)
 
 
+def _loose_paths(text: str) -> str:
+    """二.4 / 二(4) / 二（4） → 二、（四）: a clause typed without its marks."""
+    from rag.numerals import to_chinese
+
+    text = re.sub(rf"(?<![{_CN}\d])([{_CN}]{{1,3}})\.(\d{{1,2}})(?![\d.])",
+                  lambda m: f"{m.group(1)}、（{to_chinese(int(m.group(2)))}）", text)
+    return re.sub(rf"(?<![{_CN}\d第])([{_CN}]{{1,3}})（(\d{{1,2}}|[{_CN}]{{1,3}})）",
+                  lambda m: f"{m.group(1)}、（{to_chinese(int(m.group(2))) if m.group(2).isdigit() else m.group(2)}）", text)
+
+
 def split_citation(query: str) -> tuple[str, str | None]:
     """→ (the document part, the clause path expression or None)."""
-    text = _chinese_article_numbers(normalize_for_matching(query).replace("．", "."))
+    text = _loose_paths(_chinese_article_numbers(normalize_for_matching(query).replace("．", ".")))
     matches = list(_PATH_EXPR.finditer(text))
     if not matches:
         return text, None

@@ -18,9 +18,15 @@ _FACETS = (
     ("issuer", r"谁(发|印发|颁布|制定|出台)|哪个(部门|机关|单位)(发|印发|颁布|发布|出台|制定)|哪些(部门|机关|单位).{0,4}(联合|印发|发布)|发文(机关|单位)|联合(印发|发布)|issued by|who issued|which (body|agency)"),
     ("date", r"哪天(发|印发|发布|颁布|出)|什么时候(发|印发|发布|颁布|出台|公布|通过)|(印发|发布|颁布|公布|成文|通过)(日期|时间|的时间)|哪一年(发|出台|颁布|通过)|when (was|were) .*(issued|published|passed|adopted)"),
     ("status", r"(是|还是|属于|算).{0,6}(正式|征求意见稿|草案|试行)|正式文件|(草案|征求意见稿|试行)(吗|么|呢)|生效了吗|\bdraft\b|final version"),
-    ("basis", r"(根据|依据|按照).{0,6}(哪|什么)(个|份|部)?.{0,6}(文件|法|规定|制定|要求)|上位法|based on which|制定依据"),
+    ("basis", r"(根据|依据|按照).{0,6}(哪|什么)(个|份|部)?.{0,6}(文件|法|规定|制定|要求)|上位法|based on which|制定依据"
+              r"|落实.{0,12}(哪|什么)(个|份|部|项)?.{0,10}(文件|意见|精神|政策|要求|规定|法)|implement(s|ing)? which"),
     ("kind", r"什么(类型|性质)的文件|属于(法律|条例|规章)|what kind of document"),
 )
+
+
+# 根据《X》, 为贯彻落实工业和信息化部等10部门《X》（文号）, 对接落实《X》: who issued it, then the titles
+_BASIS = re.compile(r"(?:根据|依据|按照|贯彻落实|对接落实|贯彻|落实)([^《。；：:]{0,40}?)"
+                    r"((?:《[^》]+》(?:[（(][^）)]{2,30}[）)])?[、和及]?)+)")
 
 
 def facets(text: str) -> list[str]:
@@ -87,11 +93,15 @@ def _fact(ctx, document, name: str):
             f"，分{to_chinese(len(chapters))}章" if chapters else "")
         return text, [articles[-1].path]
     if name == "basis":
-        for clause in ctx.assistant.clauses(document.doc_id)[:3]:
-            found = re.search(r"(?:根据|依据|按照)((?:《[^》]+》(?:[（(][^）)]{2,20}[）)])?[、和及]?)+)", clause.text)
-            if found:
-                return f"{label}的制定依据是{found.group(1)}", [found.group(0)]
-        return None
+        # the opening clauses first (为贯彻落实…, 根据…), then the clauses retrieval ranked for the question
+        ranked = [e.clause for e in ctx.evidence if e.document.doc_id == document.doc_id]
+        found = [m for clause in ctx.assistant.clauses(document.doc_id)[:3] + ranked for m in _BASIS.finditer(clause.text)]
+        if not found:
+            return None
+        # the basis whose titles share the question's wording (落实哪个讲“5+1”的文件), else the first one
+        best = max(found, key=lambda m: sum(gram in m.group(2) for gram in ctx.question.grams))
+        issuers = best.group(1).strip("、，,")
+        return f"{label}的制定依据是{issuers}{best.group(2)}", [best.group(0)]
     if name == "kind":
         return (f"{label}是{document.kind}", [document.title]) if document.kind else None
     return None
@@ -113,14 +123,38 @@ def _documents(ctx):
     return [ctx.evidence[0].document] if ctx.evidence else []
 
 
+def citing_documents(ctx):
+    """A question about a document the library does not hold but cites (工信部联政法〔2021〕215号 出了哪些
+    落实文件？): the documents whose clauses cite it, each cited where it does."""
+    from rag.models import Answer, Citation
+
+    numbers = ctx.question.unknown_doc_numbers
+    citations: dict[str, Citation] = {}
+    for evidence in ctx.evidence:
+        text = evidence.clause.text.replace(" ", "")
+        number = next((n for n in numbers if n in text), None)
+        if number and evidence.document.doc_id not in citations:
+            citations[evidence.document.doc_id] = Citation(evidence.document, evidence.clause,
+                                                           _sentence_holding(evidence.clause.text, number))
+    if not citations:
+        return None
+    labels = "；".join(c.document.label for c in citations.values())
+    return Answer(ctx.question.text, f"已收录文件中引用{'、'.join(numbers)}的有：{labels}", list(citations.values()),
+                  list(ctx.evidence), kind="docfact", confidence=0.8)
+
+
 def answer(ctx):
     from rag.answering import refuse
     from rag.models import Answer, Citation
 
+    if ctx.question.unknown_doc_numbers:
+        return citing_documents(ctx)
     asked = ctx.question.text
     for number in (d.doc_number for d in ctx.question.documents if d.doc_number):
         asked = asked.replace(number, "")  # the 文号 that names the document is not a question about it
     names = facets(asked)
+    if "basis" in names:  # 落实哪份文件？名字和文号 — the name and 文号 asked are the basis document's
+        names = [name for name in names if name not in ("title", "number")]
     documents = _documents(ctx)
     if not names or not documents:
         return None
@@ -150,10 +184,10 @@ KIND = Kind(
     name="docfact",
     examples=(
         "这个文件的文号是多少？", "哪天印发的？", "什么时候开始施行？", "是哪个部门发布的？", "由哪些部门联合印发？",
-        "是正式文件还是征求意见稿？", "这部法一共多少条？", "根据哪个文件制定的？", "什么时候生效？",
+        "是正式文件还是征求意见稿？", "这部法一共多少条？", "根据哪个文件制定的？", "什么时候生效？", "这个方案是落实哪份文件的？",
         "Who issued this regulation?", "When does it take effect?", "What is the document number?",
         "发文机关是谁？", "是草案吗？", "某府发〔2021〕8号是什么文件？", "这个文号对应哪个文件？", "哪一年通过的？", "成文日期是哪天？", "这个办法有效期到什么时候？",
     ),
-    cues=r"文号|是(什么|哪个|哪份)文件|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|issued|take effect|in force",
+    cues=r"文号|是(什么|哪个|哪份)文件|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|落实(哪|什么)|issued|take effect|in force",
     answer=answer,
 )

@@ -17,6 +17,10 @@ def answer(ctx):
     question = ctx.question
     if not _ASKS.search(question.text):
         return None
+    if question.unknown_doc_numbers:  # 哪些文件落实了X〔2021〕215号？ (a document the library cites, not holds)
+        from rag.kinds.docfact import citing_documents
+
+        return citing_documents(ctx)
     inner = ctx.assistant.inner_kind(question, exclude=("documents", "docfact", "compare"))
     seen, parts, citations, confidence = set(), [], [], []
     for item in ctx.evidence:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 
 from rag.kinds import Kind
+from rag.lexicon import VALUE_ASKING
 
 SHOWN_CHARS = 400
+
+
+def _asked_beside(text: str) -> str:
+    from rag.lookup import NUMBER_REF, split_citation
+
+    return NUMBER_REF.sub("", split_citation(text)[0])
 
 
 def answer(ctx):
@@ -22,7 +29,7 @@ def answer(ctx):
         return None  # a long question that mentions 第三条 in passing is asked, not looked up
     result = lookup(ctx.assistant.retriever, question.text, named=list(question.documents))
     if not result.exact or not result.hits:
-        if wordy:
+        if wordy or any(word in _asked_beside(question.text) for word in VALUE_ASKING):
             return None
         return refuse(ctx, (result.message or "已收录文件中未找到该条款").rstrip("。"))
     hit = result.hits[0]
@@ -41,6 +48,6 @@ KIND = Kind(
         "12号文第七条讲的啥", "这部法第二十一条", "第三条是什么内容", "三、（二）说了什么", "某府发〔2020〕5号 （三）",
         "第十五条的原文", "What does article 21 say?", "附件2是什么", "专栏1的内容", "第二章第五条",
     ),
-    cues=r"第[一二三四五六七八九十百零\d]+条|(?<![\d.])\d{1,3}条(?![款项例件])|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|专栏\s*\d|附件\s*\d|article \d+",
+    cues=r"第[一二三四五六七八九十百零\d]+条|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,3}[.．]\d|(?<![\d.])\d{1,3}条(?![款项例件])|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|专栏\s*\d|附件\s*\d|article \d+",
     answer=answer,
 )

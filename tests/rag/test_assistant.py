@@ -100,3 +100,22 @@ def test_a_document_number_asked_about_is_answered_with_its_title(assistant):
     answer, _ = _ask(assistant, "川办发〔2022〕67号是什么文件？")
     assert answer.text.startswith("川办发〔2022〕67号是《四川省人民政府办公厅关于承接制造业有序转移的实施意见》")
     assert answer.citations and "文号是" not in answer.text
+
+
+def test_the_document_a_plan_implements_is_its_basis(assistant):
+    answer, _ = _ask(assistant, "达市府办发〔2023〕4号是为了落实哪个文件制定的？")
+    assert "关于促进制造业有序转移的指导意见" in answer.text and answer.citations[0].clause.path == "前言"
+
+
+def test_a_document_number_the_library_only_cites_is_answered_by_the_documents_citing_it(assistant):
+    answer, _ = _ask(assistant, "哪些文件是落实工信部联政法〔2021〕215号的？")
+    assert {c.document.doc_number for c in answer.citations} == {"川办发〔2022〕67号", "达市府办发〔2023〕4号"}
+    asked_about_it, _ = _ask(assistant, "工信部联政法〔2021〕215号对东部地区提了什么要求？")
+    assert asked_about_it.refused, "its own content is not in the library"
+
+
+def test_a_value_asked_beside_a_citation_that_does_not_resolve_is_answered_not_looked_up(assistant):
+    answer, _ = _ask(assistant, "规划 专栏1，到2025年主营业务收入要达到多少？")
+    assert answer.kind != "lookup"
+    looked_up, _ = _ask(assistant, "川办发〔2022〕67号 第三十条讲了什么？")
+    assert looked_up.refused and "没有条款" in looked_up.text

@@ -14,6 +14,10 @@ from rag.lookup import abbreviates, lookup, split_citation, title_similarity
         ("达市府办发〔2023〕4号 三、（一）", "承接制造业有序转移工作方案", "三、（一）"),
         ("百日攻坚 附件2 备注", "百日攻坚", "附件 2 备注"),
         ("融圈强链 二、（三）", "融圈强链", "二、（三）"),
+        ("川办发2022第67号 （七）", "四川省", "三、（七）"),  # 文号 and clause typed loosely
+        ("川办发(2022)67号 第七条", "四川省", "三、（七）"),
+        ("百日攻坚 三.2", "百日攻坚", "三、（二）"),
+        ("融圈强链 二(3)", "融圈强链", "二、（三）"),
     ],
 )
 def test_citations_resolve_to_one_clause(corpus_index, citation, title_part, path):
