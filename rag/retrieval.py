@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ingest.catalog_search import ChunkFilter
 from ingest.index import PolicyIndex, Snapshot
+from rag.lexicon import COLLOQUIAL_TO_FORMAL
 from rag.models import Evidence
 from rag.question import is_english
 
@@ -32,6 +33,12 @@ class Ranked:
     dense: float  # cosine, 0 when the dense list did not run or missed it
     doc_id: str
     clause_path: str
+
+
+def formal_words(query: str) -> str:
+    """The question with the formal words of its colloquial ones appended (每天 → 每天 … 每日)."""
+    added = [formal for said, formal in COLLOQUIAL_TO_FORMAL.items() if said in query and formal not in query]
+    return f"{query} {' '.join(dict.fromkeys(added))}" if added else query
 
 
 def rrf(rankings: list[list[str]], weights: list[float] | None = None, k: int = RRF_K) -> dict[str, float]:
@@ -95,8 +102,9 @@ class HybridRetriever:
         keywords = not (use_dense and is_english(query))
         keyword_lists = [(search.search_words, self.weights[0])] if use_words and keywords else []
         keyword_lists += [(search.search_bigrams, self.weights[1])] if use_bigrams and keywords else []
+        keyword_query = formal_words(query)
         for rank, weight in keyword_lists:
-            found = rank(query, k, scope)
+            found = rank(keyword_query, k, scope)
             places.update((h.chunk_id, (h.doc_id, h.clause_path)) for h in found)
             rankings.append([h.chunk_id for h in found])
             weights.append(weight)

@@ -1,4 +1,5 @@
-from rag.retrieval import HybridRetriever, Scope, rrf
+from rag.lexicon import COLLOQUIAL_TO_FORMAL
+from rag.retrieval import HybridRetriever, Scope, formal_words, rrf
 
 
 def test_rrf_rewards_agreement():
@@ -22,3 +23,10 @@ def test_every_retrieval_list_contributes(assistant):
     dense_only = HybridRetriever(assistant.index, assistant.embedder, use_words=False, use_bigrams=False)
     assert words_only.search("预制菜", k=1)[0].clause.path == "二、（一）"
     assert dense_only.search("哪里可以投资做手机屏幕和触摸屏", k=3)
+
+
+def test_colloquial_words_add_their_formal_word_to_the_keyword_search():
+    assert set(formal_words("工人每天上班几个小时？").split()[1:]) == {"劳动者", "每日", "工作"}
+    assert formal_words("每日工作时间") == "每日工作时间"  # already formal: unchanged
+    assert all(said != formal for said, formal in COLLOQUIAL_TO_FORMAL.items())
+
