@@ -88,7 +88,9 @@ def _fact(ctx, document, name: str):
         return text, [articles[-1].path]
     if name == "basis":
         for clause in ctx.assistant.clauses(document.doc_id)[:3]:
-            found = re.search(r"(?:根据|依据|按照)((?:《[^》]+》(?:[（(][^）)]{2,20}[）)])?[、和及]?)+)", clause.text)
+            # 根据《X》, 依据国务院《X》, 为贯彻落实工业和信息化部等10部门《X》（工信部联政法〔2021〕215号）精神
+            found = re.search(r"(?:根据|依据|按照|贯彻落实|贯彻|落实)[^《。；]{0,40}?((?:《[^》]+》(?:[（(][^）)]{2,20}[）)])?[、和及]?)+)",
+                              clause.text)
             if found:
                 return f"{label}的制定依据是{found.group(1)}", [found.group(0)]
         return None
@@ -117,7 +119,7 @@ def answer(ctx):
     from rag.answering import refuse
     from rag.models import Answer, Citation
 
-    asked = ctx.question.text
+    asked = ctx.question.asked  # an English question's cues name the facet too (take effect → 施行)
     for number in (d.doc_number for d in ctx.question.documents if d.doc_number):
         asked = asked.replace(number, "")  # the 文号 that names the document is not a question about it
     names = facets(asked)
