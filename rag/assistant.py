@@ -167,6 +167,10 @@ class Assistant:
             return Answer(question, "请输入问题，例如：百日攻坚第三季什么时候结束？", refused=True, kind="empty"), \
                 conversation
         analysed = analyse(question, self.documents(), classify)
+        if analysed.english and analysed.anaphoric and not analysed.cues and conversation.question:
+            # "And the wrap-up stage?" asks nothing of its own: it asks the previous question again, of something else.
+            previous = analyse(conversation.question, self.documents(), classify)
+            analysed = replace(analysed, kind_scores=previous.kind_scores, cues=previous.cues)
         answer = answering.finish(self._answer(analysed, scope or Scope(), conversation))
         return answer, self._remember(answer, analysed, conversation)
 
@@ -213,6 +217,9 @@ class Assistant:
             scope = replace(scope, doc_ids=conversation.doc_ids)
         evidence = self.search(question.text, scope)
         if follow_up and conversation.clause and (previous := self._evidence_for(*conversation.clause)):
+            # The anchor is as close as the closest clause retrieved (an English follow-up has no other
+            # similarity to it: "Which department leads that one?" names nothing of it).
+            previous = replace(previous, dense=max((e.dense for e in evidence), default=0.0))
             evidence = [previous] + [e for e in evidence if (e.document.doc_id, e.clause.path) != conversation.clause]
         ctx = Context(question, self, scope, conversation, tuple(evidence))
         ordered = sorted(kinds().values(), key=lambda k: -question.kind_scores.get(k.name, 0.0))
@@ -267,7 +274,10 @@ class Assistant:
     def rank(self, question: Question, kind: Kind, evidence: list[Evidence]) -> list[Candidate]:
         return candidates(question, evidence, kind.answer_types, self.stats,
                           {(e.document.doc_id, e.clause.path): self._parents(e.document.doc_id, e.clause.path)
-                           for e in evidence})
+                           for e in evidence},
+                          # a follow-up (Who leads that task?) says too little for its own similarity: its
+                          # anchor, the previous clause, leads by retrieval rank as for a Chinese one
+                          embedder=self.embedder if question.english and not question.anaphoric else None)
 
     def _parents(self, doc_id: str, path: str) -> str:
         from ingest.chunking import is_parent_path

@@ -201,3 +201,62 @@ PERSON_TITLES = (
     "局长", "副局长", "厅长", "副厅长", "部长", "副部长", "主任", "副主任", "处长", "科长", "负责人", "联系人",
     "经办人", "同志",
 )
+
+# ---- English questions (rag.english) ----------------------------------------------------------
+# An English question's question words as the Chinese question words the kinds and the document-fact
+# facets know: the kinds are detected from these (When does it take effect? → 什么时候施行). Order
+# matters: an earlier phrase claims its words first (how many days → 多长时间, not 多少). Generic
+# English only: nothing here names a document or a phrase of one.
+# English words for money: a how-much question about one of them is answered in money (多少钱).
+_MONEY = (r"(pay|wages?|salar(y|ies)|subsid(y|ies)|grants?|fees?|funds?|funding|money|cash|yuan|rmb|fines?|penalt(y|ies)|"
+          r"bonus(es)?|rewards?|tax(es)?|loans?|prices?|allowances?)\b")
+ENGLISH_QUESTION_WORDS = {
+    r"document (number|no\b)|reference number|issuing number|serial number": "文号",
+    r"tak(e|es|ing) effect|t[o]?ok effect|(come|comes|came|coming|go|goes|went) into (force|effect)|"
+    r"enter(s|ed)? into force|\bin force\b|effective (date|from|on|as of)|become(s)? effective": "什么时候施行",
+    r"issued by|who issued|promulgated by|published by|issuing (body|bodies|authority|authorities|agency|department)|"
+    r"(which|what) (body|bodies|agency|agencies|authority|authorities|department|departments|ministry|ministries|"
+    r"organs?|government) (issued|published|promulgated|released|jointly issued)": "发文机关是哪个",
+    r"when (was|were|did) .{0,80}\b(issued|published|promulgated|adopted|passed|released|signed)|"
+    r"date of (issue|issuance|publication|adoption)": "什么时候印发",
+    r"how many (articles|chapters)": "一共多少条",
+    r"legal basis|(based on|pursuant to|in accordance with) (which|what)|"
+    r"(which|what) (\w+ )?(laws?|guidelines?|documents?|regulations?|opinions?|polic(y|ies)|rules?) does .{0,100}"
+    r"\b(implement|follow|rely on|derive from)\b": "根据哪个文件制定",
+    r"\bstill a draft|\bonly a draft|\bis (it|this) a draft|final version|officially (issued|adopted|in force)": "是征求意见稿吗",
+    r"how often|how frequently|how many times (a|per|each|every)": "多久一次",
+    r"how long|how many (working days|days|weeks|months|years|hours)|how much (time|notice)|"
+    r"within what (time|period)|(what|which) (is the )?(deadline|time limit|validity period|notice period)": "多长时间",
+    r"(^|[.?!;:,—–-]\s*)when\b|\b(and|by|until|till|since|from) when\b|(what|which) (years?|dates?|days?|months?|time|period)\b|"
+    r"by what date": "什么时候",
+    r"how (much|big|large)\b.{0,60}\b" + _MONEY + r"|\b" + _MONEY + r".{0,60}\bhow much\b|"
+    r"(what|which)('s| is| are| was| were) the (\w+ ){0,2}" + _MONEY: "多少钱",
+    r"how (many|much|big|large|high|old)|at least how|(what|which)('s| is| are| was| were) the (\w+ ){0,2}(amount|number|share|"
+    r"proportion|percentage|rate|target|output|size|value|scale|minimum|maximum|level)\b|"
+    r"what (amount|percentage|share|proportion|output|value|size)": "多少",
+    r"(^|[.?!;:,—–-]\s*|\b(and|or|but|by|to|from|with|for|of) )(who|whom)\b|(which|what) (\w+ )?(departments?|"
+    r"agenc(y|ies)|bureaus?|bod(y|ies)|authorit(y|ies)|units?|offices?|ministr(y|ies)|organs?|organi[sz]ations?|"
+    r"governments?|commissions?|committees?)\b|in charge|tak(e|es|ing) the lead|responsible (for|unit|department)": "哪个部门负责",
+    r"(which|what) (places|districts|cities|counties|areas|regions|provinces|locations|sites)\b": "哪些地方",
+    r"\bwhere\b|(which|what) (place|district|city|county|area|region|province|location|site)\b": "在哪里",
+    r"what (types|kinds|sorts|categories)\b|(which|what) (industries|sectors|fields|items|measures|products|"
+    r"projects|enterprises|companies|materials|tasks|services|activities)\b|\blist (the|all)\b|what are the": "哪些",
+    r"what (does|do) .{1,60}\bmean\b|what is meant by|\bdefin(e|ed|es|ition)\b|qualif(y|ies|ied) as|"
+    r"\bcounts? as\b|in what (situations|circumstances|cases)|under what (conditions|circumstances)|"
+    r"(what|which) (conditions|requirements|criteria)|\beligib(le|ility)\b": "是指什么条件",
+    r"\bcompare|\bcomparison\b|\bdifference|\bdiffer\b|\bversus\b|\bvs\b|\bboth\b|\beach (one|of them)\b|"
+    r"\bhow does each\b|\brespectively\b": "分别有什么不同",
+    r"(^|[.?!;:]\s+)(can|may|is|are|am|does|do|did|will|would|must|should|shall|could|has|have)\b|"
+    r"\b(allowed|permitted|prohibited|forbidden|banned|mandatory|obliged)\b|\brequired to\b": "可以吗",
+    r"\bwhat if\b|what happens (if|when)": "怎么办",
+    r"\bhow (should|to|will|do|does|can|is|are)\b|what (measures|steps)\b": "怎么",
+}
+# Units an English clause reference is counted in (Article 62 → 第六十二条, Annex 2 → 附件2).
+# "item 15" is read as 第十五条, which lookup also finds as a plan's 十五、 or 15. item.
+ENGLISH_CLAUSE_UNITS = {"article": "条", "item": "条", "chapter": "章", "section": "节"}
+ENGLISH_ANNEX_WORDS = ("annex", "attachment", "appendix")
+# A short English question that starts like this, or points back with one of these words, leans on
+# the previous answer (And the wrap-up stage? / Who leads that task? / What if I'm on probation?).
+ENGLISH_ANAPHORA = _re.compile(r"^(and|what about|how about|what if|then|so)\b|\b(that|this|those|these)\b",
+                               _re.IGNORECASE)
+ENGLISH_ANAPHORA_WORDS = 10  # a follow-up is short: at most this many words

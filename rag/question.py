@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ingest.metadata import canonical_doc_number, place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching, repair_chars
+from rag.english import chinese_references, english_cues, leans_back, without_english
 from rag.lexicon import ANAPHORA, LEVEL_WORDS, QUESTION_WORDS
 from rag.lookup import NUMBER_REF, split_citation
 from rag.naming import named_documents
@@ -55,11 +56,18 @@ class Question:
     ordinals: tuple[str, ...]  # 第二阶段, 第四季 …
     anaphoric: bool  # leans on something said before (它, 这项, 那…呢)
     english: bool
+    cues: str = ""  # an English question's question words as Chinese ones (When … take effect? → 什么时候施行)
     kind_scores: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def kind(self) -> str:
         return max(self.kind_scores, key=self.kind_scores.get) if self.kind_scores else "other"
+
+    @property
+    def asked(self) -> str:
+        """What the question asks, as Chinese question words read it: an English question's text
+        followed by its cues (rag.english)."""
+        return self.text + self.cues
 
     @property
     def doc_ids(self) -> frozenset[str]:
@@ -76,13 +84,14 @@ def _levels(text: str, documents: list[Document]) -> frozenset[str]:
     return frozenset(levels)
 
 
-def _beyond_titles(grams: frozenset[str], named: list[Document]) -> frozenset[str]:
-    """The question's wording less the titles it names: once a document is named, its title says
-    which document, not which sentence (百日攻坚第三季关注哪些新兴产业 → 新兴产业)."""
+def _beyond_titles(grams: frozenset[str], named: list[Document], english: bool = False) -> frozenset[str]:
+    """The question's wording less the titles and 文号 it names: once a document is named, its title
+    says which document, not which sentence (百日攻坚第三季关注哪些新兴产业 → 新兴产业)."""
     if not named:
         return grams
-    rest = grams - frozenset(g for document in named for g in bigrams(document.title))
-    return rest or grams
+    rest = grams - frozenset(g for document in named for g in bigrams(document.title) | bigrams(document.doc_number or ""))
+    # A Chinese question that is only a name asks about that document; an English one's wording is English.
+    return rest if rest or english else grams
 
 
 _PART_END = re.compile(r"(?<=[？?])")
@@ -103,28 +112,37 @@ def is_english(text: str) -> bool:
 
 
 def analyse(text: str, documents: list[Document], classify=None) -> Question:
-    """`classify(text) -> {kind: score}` is the kind registry's scorer (rag.kinds)."""
+    """`classify(text) -> {kind: score}` is the kind registry's scorer (rag.kinds). An English question
+    is named, cited and counted from its Chinese part (达市府办函〔2023〕53号, 劳动法, Article 62 → 第六十二条)
+    and its kind is read from the Chinese question words its own words map to."""
     text = repair_chars(text or "").strip()
-    matching = normalize_for_matching(text)
-    named = named_documents(text, documents)
+    english = is_english(text)
+    chinese = without_english(text) if english else text
+    cues = english_cues(text) if english else ""
+    matching = normalize_for_matching(chinese)
+    named = named_documents(chinese, documents) if chinese else []
     numbers = [canonical_doc_number(m.group(0)) for m in _DOC_NUMBERS.finditer(matching)]
     known = {d.doc_number for d in documents if d.doc_number}
     for number in numbers:  # every 文号 the question names, not only the first
         named += [d for d in documents if d.doc_number == number and d not in named]
-    _, clause_expr = split_citation(text)
-    without_numbers = NUMBER_REF.sub("", matching)
-    english = is_english(text)
+    # English words stay while the clause is found: "(season 3)" is no （3）, and "at age 16." ends a
+    # sentence: an English question cites a clause the Chinese way (（二十）, 第六十二条 from Article 62).
+    _, clause_expr = split_citation(chinese_references(text) if english else text)
+    if english and clause_expr and not _CJK.search(clause_expr):
+        clause_expr = None
+    without_numbers = NUMBER_REF.sub("", normalize_for_matching(text))
     return Question(
         text=text,
-        terms=content_terms(text),
-        grams=_beyond_titles(content_grams(text), named),
+        terms=content_terms(chinese),
+        grams=_beyond_titles(content_grams(chinese), named, english),
         documents=tuple(named),
         unknown_doc_numbers=tuple(n for n in numbers if n and n not in known),
         clause_expr=clause_expr,
-        levels=_levels(text, documents),
+        levels=_levels(chinese, documents),
         years=tuple(m.group(0) for m in _YEAR.finditer(without_numbers)),
         ordinals=tuple(m.group(0) for m in _ORDINAL.finditer(text)),
-        anaphoric=bool(ANAPHORA.search(text)) and len(text) <= 24,
+        anaphoric=leans_back(text) if english else bool(ANAPHORA.search(text)) and len(text) <= 24,
         english=english,
-        kind_scores=classify(text) if classify else {},
+        cues=cues,
+        kind_scores=(classify(((clause_expr or "") + cues) or text) if english else classify(text)) if classify else {},
     )

@@ -32,6 +32,7 @@ _FALLBACK = {"version": "fallback", "coef": [3.0, 3.0, 1.5, 1.5, 1.0, 0.5, 1.0],
 _SENTENCE = re.compile(r"[^。！？；\n]+(?:[。！？；]+[”’）]*|\n|$)")
 MAX_CLAUSES = 5
 MAX_SENTENCES = 40
+MAX_ENCODED = 120  # sentences an English question's own similarity is computed for (~0.3 s on 2 cores)
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,24 @@ def probability(features: tuple[float, ...], model: dict | None = None) -> float
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def sentence_similarities(question: Question, sentences: list[str], embedder) -> list[float]:
+    """Cosine of the question with each sentence (the multilingual dense model): what an English
+    question shares with a Chinese sentence, which no character bigram can show."""
+    if not sentences:
+        return []
+    asked = question.text
+    for document in question.documents:  # the 文号 says which document, not which sentence (its header line)
+        if document.doc_number:
+            asked = asked.replace(document.doc_number, " ")
+    query = embedder.embed_query(asked.strip())
+    return [float(v) for v in embedder.embed_passages(sentences) @ query]
+
+
 def candidates(question: Question, evidence: list[Evidence], answer_types: tuple[str, ...], stats: TermStats,
-               context: dict[tuple[str, str], str] | None = None) -> list[Candidate]:
+               context: dict[tuple[str, str], str] | None = None, embedder=None) -> list[Candidate]:
     """Ranked candidate sentences from the best clauses; `context` maps (doc_id, path) to the
-    headings of the clauses a clause sits in."""
+    headings of the clauses a clause sits in. With an `embedder` (given for an English question)
+    each sentence's own dense similarity stands for it, not its clause's."""
     context = context or {}
     pool: list[tuple[int, Evidence, str]] = []
     for rank, item in enumerate(evidence[:MAX_CLAUSES]):
@@ -133,22 +148,27 @@ def candidates(question: Question, evidence: list[Evidence], answer_types: tuple
         body = [s for s in found if not _is_heading(s, item.clause)]
         for sentence in body or found:  # a clause's own heading (（九）革命老区。) names it, it answers nothing
             pool.append((rank, item, sentence))
+    own = dict(zip(range(len(pool)), sentence_similarities(question, [entry[2] for entry in pool[:MAX_ENCODED]], embedder))) \
+        if embedder is not None else {}
+    pool = [entry + (own.get(i),) for i, entry in enumerate(pool)]
     if len(pool) > MAX_SENTENCES:
         # Sentences that share no wording with the question and hold no typed span of the asked kind
         # rarely answer it (the fitted weights say so); they are dropped before the encoder runs.
         def promising(entry) -> float:
             grams = bigrams(entry[2])
             typed = any(s.kind in answer_types for s in find_all(entry[2])) if answer_types else False
-            return stats.overlap(question.grams, grams) + 0.3 * typed - 0.05 * entry[0]
+            shared = stats.overlap(question.grams, grams) if entry[3] is None else entry[3]
+            return shared + 0.3 * typed - 0.05 * entry[0]
         pool = sorted(pool, key=lambda entry: -promising(entry))[:MAX_SENTENCES]
     if not pool:
         return []
     # Dense similarity is the clause's (its best chunk's cosine from retrieval): encoding every candidate
-    # sentence at query time costs ~40 MFLOP a token, seconds per question on 2 cores.
-    dense = [item.dense for _, item, _ in pool]
+    # sentence at query time costs ~40 MFLOP a token, seconds per question on 2 cores. An English
+    # question, which shares no characters with any sentence, pays it: its own similarity is all it has.
+    dense = [item.dense if own is None else own for _, item, _, own in pool]
     rare = [g for g in question.grams if stats.known(g) and stats.idf(g) >= math.log(20)]
     scored = []
-    for (rank, item, sentence), similarity in zip(pool, dense):
+    for (rank, item, sentence, _), similarity in zip(pool, dense):
         spans = tuple(find_all(sentence))
         clause_text = item.clause.text + item.clause.heading + context.get((item.document.doc_id, item.clause.path), "")
         # A sentence is read under its clause's heading: the heading it no longer stands in says what it is about.

@@ -98,7 +98,7 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
         # A when / how long / how much question needs a date, a duration or an amount in the answer: the
         # best sentence that holds one answers it; a sentence without one does not, however close its wording.
         typed = [c for c in ranked if c.typed(kind.answer_types)]
-        if kind.name == "amount" and (units := asked_units(question.text)) is not None:
+        if kind.name == "amount" and (units := asked_units(question.asked)) is not None:
             typed = [c for c in typed if _in_units(c, units)]  # 补贴多少 is not answered by 50万吨
         if not typed:
             return Decision(True, 0.0, "已收录文件中未找到所问的具体" + TYPED_KINDS[kind.name], ranked[0])

@@ -149,7 +149,7 @@ def answer(ctx):
 
     if ctx.question.unknown_doc_numbers:
         return citing_documents(ctx)
-    asked = ctx.question.text
+    asked = ctx.question.asked  # an English question's cues name the facet too (take effect → 施行)
     for number in (d.doc_number for d in ctx.question.documents if d.doc_number):
         asked = asked.replace(number, "")  # the 文号 that names the document is not a question about it
     names = facets(asked)

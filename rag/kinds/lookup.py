@@ -27,7 +27,14 @@ def answer(ctx):
     wordy = len(re.sub(r"[^\u4e00-\u9fff]", "", question.text)) > 22
     if wordy and not question.documents:
         return None  # a long question that mentions 第三条 in passing is asked, not looked up
-    result = lookup(ctx.assistant.retriever, question.text, named=list(question.documents))
+    from rag.english import without_english
+
+    cited = question.text
+    if question.english:  # Article 62 of the Labour Law (劳动法第六十二条) → 劳动法 + 第六十二条
+        from rag.lookup import _PATH_EXPR, split_citation
+
+        cited = _PATH_EXPR.sub("", split_citation(without_english(question.text))[0]) + question.clause_expr
+    result = lookup(ctx.assistant.retriever, cited, named=list(question.documents))
     if not result.exact or not result.hits:
         if wordy or any(word in _asked_beside(question.text) for word in VALUE_ASKING):
             return None
