@@ -436,6 +436,9 @@ _LIST_INTRO = re.compile(r"[^，,。；：:\n]*(?:下列|以下)[^。；\n]*[：
 
 
 _NAMED_AS = re.compile(r"[（(]以下(?:统称|简称|称)[为“\"]*([^”\"）)]{1,20})[”\"]*[）)]")
+# 新能源、新材料、绿色化工“两新一绿”: a list directly followed by the quoted name it is known by
+_NAMED_BY_LIST = re.compile(r"(?:[^、，,。；：:“”\s]{1,12}、)+[^、，,。；：:“”\s]{1,12}“([^”]{2,12})”")
+_QUOTED_IS = re.compile(r"^\s*“([^”]{1,12})”即[：:，,]?")  # “双核”即：以…为核心 — a plan spells out its slogan
 
 
 def find_definition(text: str) -> list[Span]:
@@ -444,6 +447,8 @@ def find_definition(text: str) -> list[Span]:
     spans = []
     for sentence in _SENTENCE.finditer(text):
         for named in _NAMED_AS.finditer(sentence.group()):  # 医疗机构、药品经营单位（以下统称医药机构）
+            spans.append(_span(text, "definition", sentence.start(), sentence.end(), named.group(1)))
+        for named in [*_NAMED_BY_LIST.finditer(sentence.group()), *_QUOTED_IS.finditer(sentence.group())]:
             spans.append(_span(text, "definition", sentence.start(), sentence.end(), named.group(1)))
         if "指" not in sentence.group():
             continue

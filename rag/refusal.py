@@ -103,12 +103,20 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
         if not typed:
             return Decision(True, 0.0, "已收录文件中未找到所问的具体" + TYPED_KINDS[kind.name], ranked[0])
         ranked = typed + [c for c in ranked if c not in typed]
+    judged = ranked  # what the support score weighs the best candidate against
+    if kind.name == "definition":
+        # a sentence that defines the very term the question names (“两新一绿”是什么) answers it first, and
+        # is judged among such sentences (a better-worded sentence defining another term is no rival)
+        defining = [c for c in ranked if any(s.kind == "definition" and isinstance(s.value, str) and len(s.value) >= 2
+                                             and s.value in question.text for s in c.spans)]
+        ranked = defining + [c for c in ranked if c not in defining]
+        judged = defining or ranked
     best = ranked[0]
     clause_text = best.evidence.clause.text + best.evidence.clause.heading + best.evidence.document.title
     for fact in question.years + question.ordinals:
         if fact not in clause_text and not any(fact in c.evidence.clause.text for c in ranked[:3]):
             return Decision(True, 0.0, f"已收录文件中未找到“{fact}”的相关规定", best)
-    confidence = support(gate_features(ranked, kind.answer_types))
+    confidence = support(gate_features(judged, kind.answer_types))
     if confidence < gate()["threshold"]:
         return Decision(True, confidence, "已收录文件中未找到能直接回答该问题的条款", best)
     return Decision(False, confidence, "", best)

@@ -119,3 +119,10 @@ def test_a_value_asked_beside_a_citation_that_does_not_resolve_is_answered_not_l
     assert answer.kind != "lookup"
     looked_up, _ = _ask(assistant, "川办发〔2022〕67号 第三十条讲了什么？")
     assert looked_up.refused and "没有条款" in looked_up.text
+
+
+def test_a_quoted_short_name_is_defined_by_the_list_it_names_or_its_spelling_out(assistant):
+    answer, _ = _ask(assistant, "“四轮驱动”是什么？")
+    assert not answer.refused and "天然气硫磺" in answer.text and "铜基新材料" in answer.text
+    spelled, _ = _ask(assistant, "“双核驱动”是什么？")  # “双核”即：以…为核心
+    assert not spelled.refused and "达州高新区、达州经开区为核心" in spelled.text
