@@ -86,6 +86,20 @@ def asked_units(text: str) -> frozenset | None:
     return frozenset(named) or None
 
 
+_ASKED_TIME = re.compile(r"(?:多少|几)(" + "|".join(sorted(map(re.escape, lx.TIME_UNITS), key=len, reverse=True)) + ")")
+_SAME_TIME = {"天": "日", "自然日": "日", "星期": "周"}
+
+
+def _time_unit(unit: str | None) -> str:
+    unit = (unit or "").removeprefix("个")
+    return _SAME_TIME.get(unit, unit)
+
+
+def asked_time_units(text: str) -> frozenset[str]:
+    """多少天内 asks for days (15日内, not 1个月内); 几个工作日 for working days."""
+    return frozenset(_time_unit(unit) for unit in _ASKED_TIME.findall(text))
+
+
 def _in_units(candidate: Candidate, units: frozenset) -> bool:
     return any(s.kind == "amount" and (s.unit in units or any(s.unit and s.unit.endswith(u) for u in units if u))
                for s in candidate.spans)
@@ -103,6 +117,12 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
         if not typed:
             return Decision(True, 0.0, "已收录文件中未找到所问的具体" + TYPED_KINDS[kind.name], ranked[0])
         ranked = typed + [c for c in ranked if c not in typed]
+    if kind.name == "duration" and (units := asked_time_units(question.text)):
+        # 多少天内 is answered by a duration in days from the three best clauses first; another unit still
+        # answers when none of them says it in days
+        in_unit = [c for c in ranked if c.rank < 3 and any(s.kind == "duration" and _time_unit(s.unit) in units
+                                                            for s in c.spans)]
+        ranked = in_unit + [c for c in ranked if c not in in_unit]
     judged = ranked  # what the support score weighs the best candidate against
     if kind.name == "definition":
         # a sentence that defines the very term the question names (“两新一绿”是什么) answers it first, and

@@ -98,6 +98,16 @@ def test_an_amount_question_that_names_no_unit_takes_any():
     assert asked_units("每年要引进多少亿元以上产业项目？") is None  # a size of project, not an amount of money
 
 
+@pytest.mark.parametrize("question, units", [
+    ("派出所多少天内发证？", {"日"}), ("几日内答复？", {"日"}), ("要等几个月？", {"月"}),
+    ("几个工作日办结？", {"工作日"}), ("公示几个星期？", {"周"}), ("多久能办好？", set()),
+])
+def test_a_duration_question_says_which_time_unit_it_asks_in(question, units):
+    from rag.refusal import asked_time_units
+
+    assert asked_time_units(question) == units
+
+
 def test_a_message_with_two_questions_is_two_parts_unless_one_says_too_little():
     from rag.question import question_parts
 
