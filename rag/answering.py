@@ -7,8 +7,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from rag import lexicon as lx
 from rag.kinds import Kind
+from ingest.models import Clause
 from rag.models import Answer, Citation, Evidence
+from rag.notes import Note, marks_on, notes_in
 from rag.question import Question, bigrams
 from rag.rank import Candidate
 from rag.refusal import Decision, decide
@@ -40,7 +43,7 @@ def without_marker(sentence: str) -> str:
 def phrase(candidate: Candidate, types: tuple[str, ...], question: Question) -> str:
     """The sentence as the answer; a long one is cut to the phrases holding the typed span and the
     question's words (every piece is still a substring of the clause)."""
-    sentence = without_marker(candidate.sentence)
+    sentence = re.sub(r"\n", "", re.sub(r"\n{2,}", " ", without_marker(candidate.sentence)))  # a table row's wrapped label
     if len(sentence) <= MAX_ANSWER:
         return sentence
     parts = _PHRASE.findall(sentence)
@@ -92,13 +95,18 @@ def draft_note(citations: list[Citation]) -> str:
     return f"（出自{'、'.join(sorted(words))}，非正式文件）" if words else ""
 
 
-def _units_answer(candidate: Candidate, question: Question) -> tuple[str, str] | None:
-    """A clause with a （责任单位：…） block answers who-questions from it, the lead where defined."""
+def _units_answer(candidate: Candidate, question: Question, named_task: bool) -> tuple[str, str] | None:
+    """A clause with a （责任单位：…） block answers from it who is responsible for its task, the lead
+    where defined: when the question asks about responsibility, names the task, or the block is the
+    best sentence. Who else a clause names (提交链长、副链长) is answered by the sentence saying so."""
     clause = candidate.evidence.clause
     if not clause.units:
         return None
     match = re.search(r"[（〔(]\s*(?:牵头|责任)单位[^。]*", clause.text)
     if not match:
+        return None
+    asks = named_task or any(word in question.text + question.cues for word in lx.RESPONSIBILITY_WORDS)
+    if not asks and match.group(0).strip() not in candidate.sentence:
         return None
     quote = match.group(0)
     if clause.lead_unit:
@@ -126,6 +134,22 @@ def _listed_items(ctx: Context, best: Candidate) -> str:
     return "；".join(without_marker(c.text.splitlines()[0]).rstrip("；;。") for c in children[:MAX_ITEMS])
 
 
+def _table_notes(ctx: Context, best: Candidate) -> list[tuple[Note, Clause]]:
+    """The notes (备注：【】内为5年累计数) under the table the answering row is read from, whose marks
+    sit on a value of that row; each with the clause that prints it."""
+    from ingest.chunking import is_parent_path
+
+    clause = best.evidence.clause
+    if not re.search(r"\d", best.sentence):
+        return []
+    below = [c for c in ctx.assistant.clauses(best.evidence.document.doc_id)
+             if c.path == clause.path or is_parent_path(clause.path, c.path)]
+    explained = []
+    for note_clause in below:
+        explained += [(note, note_clause) for note in marks_on(best.sentence, notes_in(note_clause.text))]
+    return explained
+
+
 def _named_task_with_units(question: Question, kind: Kind, ranked: list[Candidate]) -> Candidate | None:
     if kind.name != "who":
         return None
@@ -151,12 +175,15 @@ def answer_from(ctx: Context, kind: Kind, evidence: list[Evidence], ranked: list
     text, quote = phrase(best, kind.answer_types, question), quote_for(best)
     if items := _listed_items(ctx, best):
         text = f"{text.rstrip('：:')}：{items}"
-    if kind.name == "who" and (units := _units_answer(best, question)):
+    if kind.name == "who" and (units := _units_answer(best, question, named_task is best)):
         text, quote = units
-    cited = Citation(best.evidence.document, best.evidence.clause, quote)
+    cited = [Citation(best.evidence.document, best.evidence.clause, quote)]
+    if explained := _table_notes(ctx, best):  # 【1500】 is a five-year total: the note under the table says so
+        text = f"{text}（{'；'.join(note.quote for note, _ in explained)}）"
+        cited += [Citation(best.evidence.document, clause, note.quote) for note, clause in explained]
     if name_document:
         text = f"{best.evidence.document.label}{best.evidence.clause.path}：{text}"
-    answer = Answer(question.text, text, [cited], list(evidence), kind=kind.name, confidence=decision.confidence)
+    answer = Answer(question.text, text, cited, list(evidence), kind=kind.name, confidence=decision.confidence)
     return answer, decision
 
 

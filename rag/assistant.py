@@ -195,8 +195,11 @@ class Assistant:
         answers = []
         for part in parts:
             own = analyse(part, self.documents(), classify)
+            # a part that names a document of its own (十四五规划里…？融圈强链方案…？) asks about that one
             sub = replace(question, kind_scores=own.kind_scores, years=own.years, ordinals=own.ordinals,
-                          grams=own.grams or question.grams, anaphoric=False)
+                          grams=own.grams or question.grams, anaphoric=False,
+                          documents=own.documents or question.documents,
+                          names_apart=own.names_apart if own.documents else question.names_apart)
             answers.append((part, self._answer_one(sub, scope, conversation)))
         return answering.joined(question.text, answers)
 
@@ -223,10 +226,12 @@ class Assistant:
             evidence = [previous] + [e for e in evidence if (e.document.doc_id, e.clause.path) != conversation.clause]
         ctx = Context(question, self, scope, conversation, tuple(evidence))
         ordered = sorted(kinds().values(), key=lambda k: -question.kind_scores.get(k.name, 0.0))
-        for kind in ordered[:3]:  # a special kind answers only when its own conditions hold
-            if kind.answer is not None and question.kind_scores.get(kind.name, 0) >= 0.25:
-                if (special := kind.answer(ctx)) is not None:
-                    return special
+        special = [k for k in ordered[:3] if k.answer is not None and question.kind_scores.get(k.name, 0) >= 0.25]
+        if question.names_apart and kinds()["compare"] not in special:
+            special.append(kinds()["compare"])  # two documents named: each answers for itself, however it is asked
+        for kind in special:  # a special kind answers only when its own conditions hold
+            if (answer := kind.answer(ctx)) is not None:
+                return answer
         if not evidence:
             return refuse(ctx, "已收录文件中未找到相关条款")
         kind = self.inner_kind(question)

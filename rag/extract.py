@@ -210,8 +210,10 @@ def _beats(a: Span, b: Span) -> bool:
 
 # A table row flattened to a line: 关键工序数控化率（%） 50.1 60 — the unit stands in the row's label and
 # applies to every value after it (2020 and 2025 columns; 【1500】 and [7] mark cumulative or estimated).
-_TABLE_UNIT = re.compile(rf"[（(](?P<unit>{_MEASURE})[）)](?=[ \t]*(?:[-—–][ \t]+)?[\[【]?\d)")
-_TABLE_VALUE = re.compile(r"[ \t]+(?:[-—–](?=[ \t]))?|[\[【]?(?P<v>\d+(?:\.\d+)?)\*?[\]】]?")
+# A label that wraps puts its values on the next line (占营业收入比重（%）⏎0.49* 1).
+_TABLE_UNIT = re.compile(rf"[（(](?P<unit>{_MEASURE})[）)](?=\s*(?:[-—–][ \t]+)?[\[【]?\d)")
+_TABLE_VALUE = re.compile(r"[ \t]+(?:[-—–](?=[ \t]))?|\s*\n[ \t]*(?=(?:[-—–][ \t]+)?[\[【]?\d)"
+                          r"|[\[【]?(?P<v>\d+(?:\.\d+)?)\*?[\]】]?")
 
 
 def _table_cells(text: str) -> list[Span]:

@@ -188,6 +188,9 @@ LEVEL_WORDS = {
     "city": r"市里|市级|全市|我市|市政府|市委|市上",
     "county": r"县里|县级|全县|区县",
 }
+# Words that ask who is responsible for a task: a who-question holding one (这项工作由谁牵头) is answered
+# from the clause's （责任单位：…） block; another (问题往上交给谁) from the sentence that answers it.
+RESPONSIBILITY_WORDS = ("牵头", "负责", "责任", "主管", "主抓", "承担", "分工")
 # A short question that starts or ends like this leans on the previous answer (它, 这项, 那…呢).
 import re as _re  # noqa: E402 - kept beside the list it compiles
 

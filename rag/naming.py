@@ -13,28 +13,53 @@ from rag.lookup import match_documents
 
 def named_documents(question: str, documents: list[Document]) -> list[Document]:
     """Documents named by 文号 or by a distinctive piece of their title (百日攻坚, 十四五, 融圈强链)."""
+    return [d for group in named_groups(question, documents) for d in group]
+
+
+def named_groups(question: str, documents: list[Document]) -> list[list[Document]]:
+    """The documents a question names, one group per naming: a question may name several apart
+    (劳动法和医疗保障法草案分别…): once a document is found, the words that named it are set aside and
+    the rest of the question is read for another. Documents one phrase names alike (承接制造业转移
+    的意见: the province's and the city's) form one group."""
     text = normalize_for_matching(question)
     named = [d for score, d in match_documents(documents, text) if score >= 6]
     if named:
-        return named
-    exact = [d for d in documents if normalize_for_matching(d.title) in text
-             or normalize_for_matching(_without_place(d.title)) in text]
+        return [[d] for d in named]
+    groups: list[list[Document]] = []
+    while (best := _best_named(text, [d for group in groups for d in group], documents)) is not None:
+        group, pieces = best
+        groups.append(group)
+        for piece in pieces:
+            text = text.replace(piece, "|")
+    return groups
+
+
+def _best_named(text: str, found: list[Document], documents: list[Document]) -> tuple[list[Document], list[str]] | None:
+    """The documents (not yet found) the text names best, and the pieces of the text that name them."""
+    documents = [d for d in documents if d not in found]
+    exact = [(d, piece) for d in documents for piece in (normalize_for_matching(d.title),
+                                                        normalize_for_matching(_without_place(d.title)))
+             if piece and piece in text]
     if exact:
-        return exact
+        return list(dict.fromkeys(d for d, _ in exact)), [piece for _, piece in exact]
     scored = []
     for document in documents:
-        quoted = re.findall(r"“([^”]{2,12})”", document.title)
-        hits = [term for term in quoted if term in text]
-        distinctive = _longest_shared(text, _strip_generic(document.title))
-        if hits or len(distinctive) >= 4:
-            scored.append((max([len(t) + 2 for t in hits] + [len(distinctive)]), document))
+        quoted = [term for term in re.findall(r"“([^”]{2,12})”", document.title) if term in text]
+        title = _strip_generic(document.title)
+        distinctive = _longest_shared(text, title)
+        # a short title's whole distinctive part names it too (中华人民共和国劳动法 → 劳动法)
+        whole = len(distinctive) >= 3 and f"|{distinctive}|" in f"{title}|"
+        if quoted or len(distinctive) >= 4 or whole:
+            score = max([len(t) + 2 for t in quoted] + [len(distinctive) + whole])
+            scored.append((score, document, quoted + [distinctive] if distinctive else quoted))
     if not scored:
-        return []
-    best = max(score for score, _ in scored)
-    return [d for score, d in scored if score == best]
+        return None
+    best = max(score for score, _, _ in scored)
+    chosen = [(d, pieces) for score, d, pieces in scored if score == best]
+    return [d for d, _ in chosen], [piece for _, pieces in chosen for piece in pieces]
 
 
-_GENERIC = ("人民政府", "办公厅", "办公室", "关于", "实施意见", "实施方案", "工作方案",
+_GENERIC = ("中华人民共和国", "人民政府", "办公厅", "办公室", "关于", "实施意见", "实施方案", "工作方案",
             "发展", "规划", "行动", "工作", "方案", "意见", "的")
 
 
@@ -60,3 +85,15 @@ def _longest_shared(text: str, title: str) -> str:
                 break
             best = piece
     return best
+
+
+def without_names(text: str, documents: list[Document] | tuple[Document, ...]) -> str:
+    """The text less the words naming these documents (劳动法和医疗保障法草案分别… → 和分别…): searched
+    inside each document, its own name matches only its title page."""
+    for document in documents:
+        for word in (document.doc_number, document.status_word):
+            text = text.replace(word or "\0", " ")
+        piece = _longest_shared(text, "|" + document.title + "|")
+        if len(piece) >= 2:
+            text = text.replace(piece, " ", 1)
+    return text

@@ -13,7 +13,7 @@ from ingest.normalize import normalize_for_matching, repair_chars
 from rag.english import chinese_references, english_cues, leans_back, without_english
 from rag.lexicon import ANAPHORA, LEVEL_WORDS, QUESTION_WORDS
 from rag.lookup import NUMBER_REF, split_citation
-from rag.naming import named_documents
+from rag.naming import named_groups
 
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]+|\d+)(阶段|季|期|批|届|轮|次)")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
@@ -49,6 +49,7 @@ class Question:
     terms: tuple[str, ...]
     grams: frozenset[str]
     documents: tuple[Document, ...]  # every document the question names (文号, title, nickname)
+    names_apart: bool  # it names two or more documents each by its own words or 文号 (not one phrase several share)
     unknown_doc_numbers: tuple[str, ...]  # 文号 the question names that no document has
     clause_expr: str | None  # a clause path the question names: （七）, 第二十一条
     levels: frozenset[str]  # province / city / county named (省里, 达州 …)
@@ -89,7 +90,8 @@ def _beyond_titles(grams: frozenset[str], named: list[Document], english: bool =
     says which document, not which sentence (百日攻坚第三季关注哪些新兴产业 → 新兴产业)."""
     if not named:
         return grams
-    rest = grams - frozenset(g for document in named for g in bigrams(document.title) | bigrams(document.doc_number or ""))
+    rest = grams - frozenset(g for document in named for g in bigrams(document.title) | bigrams(document.doc_number or "")
+                             | bigrams(document.status_word or ""))
     # A Chinese question that is only a name asks about that document; an English one's wording is English.
     return rest if rest or english else grams
 
@@ -120,11 +122,14 @@ def analyse(text: str, documents: list[Document], classify=None) -> Question:
     chinese = without_english(text) if english else text
     cues = english_cues(text) if english else ""
     matching = normalize_for_matching(chinese)
-    named = named_documents(chinese, documents) if chinese else []
+    groups = named_groups(chinese, documents) if chinese else []
+    named = [d for group in groups for d in group]
     numbers = [canonical_doc_number(m.group(0)) for m in _DOC_NUMBERS.finditer(matching)]
     known = {d.doc_number for d in documents if d.doc_number}
     for number in numbers:  # every 文号 the question names, not only the first
-        named += [d for d in documents if d.doc_number == number and d not in named]
+        found = [d for d in documents if d.doc_number == number and d not in named]
+        named += found
+        groups += [found] if found else []
     # English words stay while the clause is found: "(season 3)" is no （3）, and "at age 16." ends a
     # sentence: an English question cites a clause the Chinese way (（二十）, 第六十二条 from Article 62).
     _, clause_expr = split_citation(chinese_references(text) if english else text)
@@ -136,6 +141,7 @@ def analyse(text: str, documents: list[Document], classify=None) -> Question:
         terms=content_terms(chinese),
         grams=_beyond_titles(content_grams(chinese), named, english),
         documents=tuple(named),
+        names_apart=len(groups) >= 2,
         unknown_doc_numbers=tuple(n for n in numbers if n and n not in known),
         clause_expr=clause_expr,
         levels=_levels(chinese, documents),

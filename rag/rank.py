@@ -105,8 +105,21 @@ def _is_heading(sentence: str, clause) -> bool:
     return not rest or (bool(heading) and rest == heading)
 
 
+# A table printed line by line (专栏 1): a row whose label wraps over lines ends at the line holding its values.
+_VALUES_LINE = re.compile(r"\d[^\n]*$", re.MULTILINE)
+# Its label's last line ends with the unit (占营业收入比重（%）); a category line (规模总量) does not.
+_WRAPPED_ROW = re.compile(r"(?:^|(?<=\n))(?:[^\n\d。；！？：:]+\n){0,2}[^\n\d。；！？：:]*[）)]\n+[^\n。；！？]*\d[^\n]*")
+_TABLE_ROWS = 3  # lines ending in a value that make a clause a table
+
+
 def sentences(text: str) -> list[str]:
-    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if len(s) >= 2]
+    """The clause's sentences, each a substring of it; in a table, each row with its whole label."""
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    if len(_VALUES_LINE.findall(text)) >= _TABLE_ROWS:
+        rows = [(m.start(), m.end()) for m in _WRAPPED_ROW.finditer(text)]
+        inside = lambda a, b: any(r0 <= a and len(text[:b].rstrip()) <= r1 for r0, r1 in rows)  # noqa: E731
+        spans = sorted(rows + [(a, b) for a, b in spans if not inside(a, b)])
+    return [s for s in (text[a:b].strip() for a, b in spans) if len(s) >= 2]
 
 
 @lru_cache(maxsize=1)

@@ -132,7 +132,9 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
         ranked = defining + [c for c in ranked if c not in defining]
         judged = defining or ranked
     best = ranked[0]
-    clause_text = best.evidence.clause.text + best.evidence.clause.heading + best.evidence.document.title
+    document = best.evidence.document  # a year may name the document (its 文号 or date), not the clause
+    clause_text = (best.evidence.clause.text + best.evidence.clause.heading + document.title
+                   + (document.doc_number or "") + (document.date or "")[:4])
     for fact in question.years + question.ordinals:
         if fact not in clause_text and not any(fact in c.evidence.clause.text for c in ranked[:3]):
             return Decision(True, 0.0, f"已收录文件中未找到“{fact}”的相关规定", best)

@@ -8,12 +8,14 @@ from rag.kinds import Kind
 def answer(ctx):
     from rag.answering import answer_from, refuse
     from rag.models import Answer
+    from rag.naming import without_names
 
     question = ctx.question
     groups = {}
     if len(question.doc_ids) >= 2:
+        topic = without_names(question.text, question.documents)
         for document in question.documents:
-            groups[document.label] = [e for e in ctx.assistant.search(question.text, ctx.scope, document=document)]
+            groups[document.label] = ctx.assistant.search(topic, ctx.scope, document=document)
     elif len(question.levels) >= 2:
         for level in sorted(question.levels):
             groups[level] = ctx.assistant.search(question.text, ctx.scope, level=level)

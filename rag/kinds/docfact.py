@@ -8,6 +8,7 @@ import re
 from ingest.models import UNMARKED
 from rag.kinds import Kind
 from rag.numerals import to_chinese
+from rag.question import bigrams
 
 # Which fact is asked, in order: the first facet whose words occur decides.
 _FACETS = (
@@ -99,7 +100,7 @@ def _fact(ctx, document, name: str):
         if not found:
             return None
         # the basis whose titles share the question's wording (落实哪个讲“5+1”的文件), else the first one
-        best = max(found, key=lambda m: sum(gram in m.group(2) for gram in ctx.question.grams))
+        best = max(found, key=lambda m: len(ctx.question.grams & bigrams(m.group(2))))
         issuers = best.group(1).strip("、，,")
         return f"{label}的制定依据是{issuers}{best.group(2)}", [best.group(0)]
     if name == "kind":

@@ -90,6 +90,32 @@ def test_a_chosen_scope_holds_even_when_the_question_names_another_document(assi
     assert all(c.document.doc_id == other.doc_id for c in outside.citations)
 
 
+def test_two_documents_named_are_each_searched_however_the_question_is_asked(assistant):
+    answer, _ = _ask(assistant, "百日攻坚第三季方案和达州市承接制造业有序转移工作方案，外出招商的要求是什么？")
+    assert answer.kind == "compare"  # no 分别 / 区别: naming two documents is enough
+    assert {e.document.doc_number for e in answer.evidence} >= {"达市府办函〔2023〕53号", "达市府办发〔2023〕4号"}
+    one_phrase, _ = _ask(assistant, "承接制造业有序转移的文件要求建立什么工作机制？")  # names the province's and the city's alike
+    assert one_phrase.kind != "compare"
+
+
+def test_a_year_may_name_the_document_rather_than_the_clause(assistant):
+    answer, _ = _ask(assistant, "省里2022年出的承接产业转移意见，对能源化工怎么布局？")
+    assert not answer.refused and answer.citations[0].document.doc_number == "川办发〔2022〕67号"
+
+
+def test_who_else_a_clause_names_is_not_answered_by_its_units_block(assistant):
+    asked, _ = _ask(assistant, "加快“链主”企业培育由哪些部门负责？")
+    assert asked.text.startswith("责任单位：")  # responsibility asked: the block answers
+    other, _ = _ask(assistant, "县级层面无法解决的重大问题，要提交给谁研究解决？")
+    assert not other.text.startswith("责任单位：")
+
+
+def test_a_table_value_is_answered_with_what_its_mark_means(assistant):
+    answer, _ = _ask(assistant, "十四五规划里制造业投资额的目标定了多少？")
+    assert "1500" in answer.text and "累计" in answer.text
+    assert [c.clause.path for c in answer.citations] == ["专栏 1", "专栏 1 备注"]
+
+
 def test_two_questions_in_one_message_are_both_answered(assistant):
     answer, _ = _ask(assistant, "百日攻坚第三季什么时候结束？各县市区多久报送一次信息？")
     assert not answer.refused and "2023年9月5日" in answer.text and "每周" in answer.text

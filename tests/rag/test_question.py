@@ -46,6 +46,24 @@ def test_every_document_number_a_question_names_is_found():
     assert unknown.unknown_doc_numbers == ("川办发〔2023〕15号",)
 
 
+def test_a_question_naming_two_documents_by_their_short_names_finds_both():
+    both = analyse("劳动法和达州市承接制造业有序转移工作方案分别怎么说的？", DOCUMENTS, classify)
+    assert {d.title for d in both.documents} == {"中华人民共和国劳动法", "达州市承接制造业有序转移工作方案"}
+    assert both.names_apart
+    alike = analyse("承接制造业有序转移的文件有哪些要求？", DOCUMENTS, classify)  # one phrase two titles share
+    assert len(alike.documents) == 2 and not alike.names_apart
+    # a short title's whole distinctive part names it (中华人民共和国劳动法 → 劳动法), alone too
+    assert [d.title for d in analyse("劳动法里加班工资怎么算？", DOCUMENTS, classify).documents] == ["中华人民共和国劳动法"]
+    assert analyse("加班工资怎么算？", DOCUMENTS, classify).documents == ()
+
+
+def test_a_named_documents_status_word_is_not_the_questions_wording():
+    draft = Document(doc_id="d", title="中华人民共和国医疗保障法", doc_number=None, issuer=None, date=None, status="draft",
+                     level="national", addressees=(), source="d.txt", content_hash="x", status_word="草案")
+    question = analyse("医疗保障法草案对生育保险怎么规定？", DOCUMENTS + [draft], classify)
+    assert question.documents == (draft,) and "草案" not in question.grams and "生育" in question.grams
+
+
 def test_levels_years_ordinals_and_anaphora():
     question = analyse("省里和达州2025年第二阶段的目标分别是多少？", DOCUMENTS, classify)
     assert question.levels == {"province", "city"} and question.years == ("2025",)

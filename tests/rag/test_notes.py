@@ -1,0 +1,41 @@
+"""Table notes and wrapped table rows: a value is read with its label and the mark's meaning."""
+
+from rag.extract import find_all
+from rag.notes import marks_on, notes_in
+from rag.rank import sentences
+
+NOTE = "备注：1.【】内为5年累计数；2.[ ]内为年均增速；3.带*为2019年数据；带为全省平均。"
+TABLE = ("类别 指标 2020年 2025年\n规模总量\n全部工业增加值（亿元） 479.9 1000\n制造业投资额（亿元） - 【1500】\n"
+         "创新能力\n规模以上工业企业研发经费内部支出\n占营业收入比重（%）\n0.49* 1\n"
+         "规模以上工业企业亩均营业收入增长\n（%）\n[7]\n")
+
+
+def test_a_note_explains_each_mark_in_its_own_words():
+    notes = notes_in(NOTE)
+    assert [(n.mark, n.quote) for n in notes] == [("【】", "【】内为5年累计数"), ("[]", "[ ]内为年均增速"),
+                                                  ("*", "带*为2019年数据")]
+    assert all(n.quote in NOTE for n in notes)  # quotable as printed
+    assert notes_in("1.【】内为5年累计数") == []  # not a note: no 备注/注 opening it
+
+
+def test_only_the_marks_on_a_rows_values_apply():
+    notes = notes_in(NOTE)
+    assert [n.mark for n in marks_on("制造业投资额（亿元） - 【1500】", notes)] == ["【】"]
+    assert [n.mark for n in marks_on("亩均营业收入增长（%） [7]", notes)] == ["[]"]
+    assert [n.mark for n in marks_on("比重（%） 0.49* 1", notes)] == ["*"]
+    assert marks_on("营业收入超亿元企业（户） 304 800", notes) == []
+
+
+def test_a_row_whose_label_wraps_is_one_sentence_with_its_values():
+    rows = sentences(TABLE)
+    assert "规模以上工业企业研发经费内部支出\n占营业收入比重（%）\n0.49* 1" in "\n".join(rows)
+    assert "规模以上工业企业亩均营业收入增长\n（%）\n[7]" in rows
+    assert "[7]" not in rows and "0.49* 1" not in rows  # the values are not a sentence of their own
+    assert all(row in TABLE for row in rows)
+    cell = [s for s in find_all("规模以上工业企业亩均营业收入增长\n（%）\n[7]") if s.kind == "amount"]
+    assert [(s.value, s.unit) for s in cell] == [(7.0, "%")]
+
+
+def test_prose_is_split_as_before():
+    text = "到2025年，力争规模以上制造业企业达到1200户以上。\n加快发展新材料产业；培育链主企业。"
+    assert sentences(text) == ["到2025年，力争规模以上制造业企业达到1200户以上。", "加快发展新材料产业；", "培育链主企业。"]
