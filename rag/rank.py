@@ -158,8 +158,12 @@ def candidates(question: Question, evidence: list[Evidence], answer_types: tuple
     pool: list[tuple[int, Evidence, str]] = []
     for rank, item in enumerate(evidence[:MAX_CLAUSES]):
         found = sentences(item.clause.text)
-        body = [s for s in found if not _is_heading(s, item.clause)]
-        for sentence in body or found:  # a clause's own heading (（九）革命老区。) names it, it answers nothing
+        # a clause's own heading (（九）革命老区。) names it and answers nothing, unless the question names
+        # it and it holds the very kind of value asked for (动员部署阶段（5月25日至5月31日）answers when)
+        body = [s for s in found if not _is_heading(s, item.clause)
+                or (answer_types and bigrams(item.clause.heading) & question.grams
+                    and any(span.kind in answer_types for span in find_all(s)))]
+        for sentence in body or found:
             pool.append((rank, item, sentence))
     own = dict(zip(range(len(pool)), sentence_similarities(question, [entry[2] for entry in pool[:MAX_ENCODED]], embedder))) \
         if embedder is not None else {}

@@ -1,4 +1,4 @@
-"""Table notes and wrapped table rows: a value is read with its label and the mark's meaning."""
+"""Reading structure: table notes, wrapped table rows, a heading that holds the value asked for."""
 
 from rag.extract import find_all
 from rag.notes import marks_on, notes_in
@@ -39,3 +39,21 @@ def test_a_row_whose_label_wraps_is_one_sentence_with_its_values():
 def test_prose_is_split_as_before():
     text = "到2025年，力争规模以上制造业企业达到1200户以上。\n加快发展新材料产业；培育链主企业。"
     assert sentences(text) == ["到2025年，力争规模以上制造业企业达到1200户以上。", "加快发展新材料产业；", "培育链主企业。"]
+
+
+def test_a_heading_holding_the_value_asked_for_answers_when_the_question_names_it():
+    from ingest.models import Clause, Document
+    from rag.models import Evidence
+    from rag.question import analyse
+    from rag.rank import FrequencyWeights, TermStats, candidates
+
+    clause = Clause(path="三、（一）", heading="动员部署阶段（5月25日至5月31日）",
+                    text="（一）动员部署阶段（5月25日至5月31日）。各县要积极组织动员、制定实施方案。")
+    document = Document(doc_id="d", title="行动方案", doc_number=None, issuer=None, date=None, status="final",
+                        level="city", addressees=(), source="d.txt", content_hash="x")
+    evidence = [Evidence(document, clause, 1.0, clause.text, 0.9)]
+    stats = TermStats(FrequencyWeights.of_texts([clause.text, "其他条款的文字。"]))
+    named = candidates(analyse("动员部署阶段是哪几天？", [document]), evidence, ("date", "date_range"), stats)
+    assert any(c.sentence.startswith("（一）动员部署阶段") for c in named)
+    other = candidates(analyse("哪一年获批？", [document]), evidence, ("date", "date_range"), stats)
+    assert not any(c.sentence.startswith("（一）动员部署阶段") for c in other)  # a heading the question does not name
