@@ -10,6 +10,10 @@ from rag.kinds import Kind
 from rag.numerals import to_chinese
 from rag.question import bigrams
 
+# 附了几张表 / 附件有哪些 asks what is attached; 附件2里… asks what an annex says (a lookup).
+_ANNEXES_ASKED = (r"附(了|有|带)|(几|多少|哪些|哪几)(个|张|份)?(附件|附表)|附件(有|是)(哪些|什么|几)"
+                  r"|(what|which|how many) (attachments|annexes|appendices)")
+
 # Which fact is asked, in order: the first facet whose words occur decides.
 _FACETS = (
     ("title", r"是(什么|哪个|哪份|哪一个)文件|叫什么|全称|标题是|文件名|what (is|was) (this|the) document|title"),
@@ -22,6 +26,9 @@ _FACETS = (
     ("basis", r"(根据|依据|按照).{0,6}(哪|什么)(个|份|部)?.{0,6}(文件|法|规定|制定|要求)|上位法|based on which|制定依据"
               r"|落实.{0,12}(哪|什么)(个|份|部|项)?.{0,10}(文件|意见|精神|政策|要求|规定|法)|implement(s|ing)? which"),
     ("kind", r"什么(类型|性质)的文件|属于(法律|条例|规章)|what kind of document"),
+    ("addressees", r"主送|发给(哪|谁)|下发(给|到)(哪|谁)|addressed to"),
+    ("copied", r"抄送|copied to|\bcc\b"),
+    ("annexes", _ANNEXES_ASKED),
 )
 
 
@@ -105,6 +112,22 @@ def _fact(ctx, document, name: str):
         return f"{label}的制定依据是{issuers}{best.group(2)}", [best.group(0)]
     if name == "kind":
         return (f"{label}是{document.kind}", [document.title]) if document.kind else None
+    if name == "addressees":
+        if not document.addressees:
+            return None
+        return f"{label}的主送单位：{'、'.join(document.addressees)}", [document.addressees[0]]
+    if name == "copied":  # the 抄送 line at the foot of the document
+        clause, line = _clause_with(ctx, document, ["抄送："])
+        if clause is None:
+            return None
+        copied = re.search(r"抄送：([^。\n]+)", clause.text)
+        return (f"{label}抄送：{copied.group(1)}", [copied.group(0)]) if copied else None
+    if name == "annexes":
+        annexes = [c for c in ctx.assistant.clauses(document.doc_id) if re.fullmatch(r"附件\s*\d+", c.path)]
+        if not annexes:
+            return None
+        listed = "；".join(f"{c.path}《{c.heading}》" if c.heading else c.path for c in annexes)
+        return f"{label}共有{len(annexes)}个附件：{listed}", [annexes[0].heading or annexes[0].text[:20]]
     return None
 
 
@@ -179,7 +202,8 @@ def answer(ctx):
 
 
 _FACET_LABELS = (("title", "标题"), ("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("date", "成文日期"),
-                 ("status", "文件状态"), ("size", "条文数量"), ("basis", "制定依据"), ("kind", "文件类型"))
+                 ("status", "文件状态"), ("size", "条文数量"), ("basis", "制定依据"), ("kind", "文件类型"),
+                 ("addressees", "主送单位"), ("copied", "抄送单位"), ("annexes", "附件"))
 
 KIND = Kind(
     name="docfact",
@@ -189,6 +213,7 @@ KIND = Kind(
         "Who issued this regulation?", "When does it take effect?", "What is the document number?",
         "发文机关是谁？", "是草案吗？", "某府发〔2021〕8号是什么文件？", "这个文号对应哪个文件？", "哪一年通过的？", "成文日期是哪天？", "这个办法有效期到什么时候？",
     ),
-    cues=r"文号|是(什么|哪个|哪份)文件|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|落实(哪|什么)|issued|take effect|in force",
+    cues=r"文号|是(什么|哪个|哪份)文件|发文|印发|颁布|施行|生效|正式文件|征求意见稿|草案|几条|多少条|制定依据|上位法|落实(哪|什么)|issued|take effect|in force"
+         r"|主送|抄送|" + _ANNEXES_ASKED,
     answer=answer,
 )

@@ -116,6 +116,22 @@ def test_a_table_value_is_answered_with_what_its_mark_means(assistant):
     assert [c.clause.path for c in answer.citations] == ["专栏 1", "专栏 1 备注"]
 
 
+@pytest.mark.parametrize(("question", "wanted", "path"), [
+    ("达市府办函〔2023〕53号都抄送给了哪些机关？", "达州军分区", "文末"),
+    ("川办发〔2022〕67号主送给谁？", "各市（州）人民政府", "前言"),
+    ("百日攻坚第三季的方案附带了哪些附件？", "落地重点企业情况统计表", None),
+])
+def test_addressees_copies_and_annexes_are_document_facts(assistant, question, wanted, path):
+    answer, _ = _ask(assistant, question)
+    assert answer.kind == "docfact" and wanted in answer.text
+    assert path is None or answer.citations[0].clause.path == path
+
+
+def test_an_annex_named_by_number_is_not_asked_for_the_list_of_annexes(assistant):
+    answer, _ = _ask(assistant, "百日攻坚第三季 附件2")
+    assert answer.kind == "lookup"
+
+
 def test_two_questions_in_one_message_are_both_answered(assistant):
     answer, _ = _ask(assistant, "百日攻坚第三季什么时候结束？各县市区多久报送一次信息？")
     assert not answer.refused and "2023年9月5日" in answer.text and "每周" in answer.text
