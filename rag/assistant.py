@@ -219,6 +219,11 @@ class Assistant:
         elif follow_up:
             scope = replace(scope, doc_ids=conversation.doc_ids)
         evidence = self.search(question.text, scope)
+        if not question.documents and len(question.levels) == 1:
+            # 省级层面…谁牵头: a question that names one level of government asks that level's documents
+            # first; a city plan that mentions 省级层面 in passing comes after them
+            level = next(iter(question.levels))
+            evidence = [e for e in evidence if e.document.level == level] + [e for e in evidence if e.document.level != level]
         if follow_up and conversation.clause and (previous := self._evidence_for(*conversation.clause)):
             # The anchor is as close as the closest clause retrieved (an English follow-up has no other
             # similarity to it: "Which department leads that one?" names nothing of it).

@@ -132,6 +132,11 @@ def test_an_annex_named_by_number_is_not_asked_for_the_list_of_annexes(assistant
     assert answer.kind == "lookup"
 
 
+def test_a_question_naming_one_level_is_answered_from_that_levels_documents(assistant):
+    answer, _ = _ask(assistant, "省级层面怎么强化要素保障？")
+    assert not answer.refused and answer.citations[0].document.level == "province"
+
+
 def test_two_questions_in_one_message_are_both_answered(assistant):
     answer, _ = _ask(assistant, "百日攻坚第三季什么时候结束？各县市区多久报送一次信息？")
     assert not answer.refused and "2023年9月5日" in answer.text and "每周" in answer.text
