@@ -105,13 +105,22 @@ def _in_units(candidate: Candidate, units: frozenset) -> bool:
                for s in candidate.spans)
 
 
+def _given(question) -> set[tuple]:
+    """The quantities the question states itself (工作满一年以后…有几天): a sentence holding only these
+    restates the question, it does not answer it."""
+    from rag.extract import find_all
+
+    return {(s.kind, s.value, s.unit) for s in find_all(question.text) if s.value is not None}
+
+
 def decide(question, kind, ranked: list[Candidate]) -> Decision:
     if not ranked:
         return Decision(True, 0.0, "已收录文件中未找到相关条款")
     if kind.name in TYPED_KINDS and _sure_of(question, kind.name):
         # A when / how long / how much question needs a date, a duration or an amount in the answer: the
         # best sentence that holds one answers it; a sentence without one does not, however close its wording.
-        typed = [c for c in ranked if c.typed(kind.answer_types)]
+        given = _given(question)
+        typed = [c for c in ranked if any((s.kind, s.value, s.unit) not in given for s in c.typed(kind.answer_types))]
         if kind.name == "amount" and (units := asked_units(question.asked)) is not None:
             typed = [c for c in typed if _in_units(c, units)]  # 补贴多少 is not answered by 50万吨
         if not typed:

@@ -1,4 +1,4 @@
-"""Reading structure: table notes, wrapped table rows, a heading that holds the value asked for."""
+"""Reading what a sentence says: table notes, wrapped table rows, headings that hold values, quantities the question already gives."""
 
 from rag.extract import find_all
 from rag.notes import marks_on, notes_in
@@ -57,3 +57,28 @@ def test_a_heading_holding_the_value_asked_for_answers_when_the_question_names_i
     assert any(c.sentence.startswith("（一）动员部署阶段") for c in named)
     other = candidates(analyse("哪一年获批？", [document]), evidence, ("date", "date_range"), stats)
     assert not any(c.sentence.startswith("（一）动员部署阶段") for c in other)  # a heading the question does not name
+
+
+def test_a_sentence_restating_the_quantity_the_question_gives_does_not_answer_it():
+    from ingest.models import Clause, Document
+    from rag.kinds import classify, kinds
+    from rag.models import Evidence
+    from rag.question import analyse
+    from rag.rank import FrequencyWeights, TermStats, candidates
+    from rag.refusal import decide
+
+    clause = Clause(path="第四十五条", heading="", text="劳动者连续工作一年以上的，享受带薪年休假。")
+    document = Document(doc_id="d", title="劳动法", doc_number=None, issuer=None, date=None, status="final",
+                        level="national", addressees=(), source="d.txt", content_hash="x")
+    stats = TermStats(FrequencyWeights.of_texts([clause.text, "其他条款的文字。"]))
+    duration = kinds()["duration"]
+
+    def decided(text):
+        question = analyse(text, [document], classify)
+        ranked = candidates(question, [Evidence(document, clause, 1.0, clause.text, 0.9)], duration.answer_types, stats)
+        return decide(question, duration, ranked)
+
+    restated = decided("工作满一年以后，带薪年休假每年能休多久？")
+    assert restated.refuse and "期限" in restated.reason  # 一年 is the question's own, not an answer
+    asked = decided("连续工作多久才能享受带薪年休假？")
+    assert not asked.refuse or "期限" not in asked.reason
