@@ -42,8 +42,13 @@ def answer(ctx):
     hit = result.hits[0]
     body = hit.clause.text
     text = f"{hit.document.label}{hit.clause.path}：{body[:SHOWN_CHARS]}{'…' if len(body) > SHOWN_CHARS else ''}"
-    if hit.children:
-        text += "\n下设：" + "；".join(f"{c.path}{c.heading}" for c in hit.children)
+    if hit.children:  # the items an article lists are its content: their text while it fits, then their names
+        budget, items = 2 * SHOWN_CHARS, []
+        for child in hit.children:
+            own = child.text.strip()
+            items.append(own if len(own) <= budget else f"{child.path}{child.heading}")
+            budget -= len(own)
+        text += "\n下设：" + "\n".join(items)
     evidence = Evidence(hit.document, hit.clause, 1.0, hit.clause.text)
     return Answer(question.text, text, [Citation(hit.document, hit.clause, first_sentence(evidence))], [evidence],
                   kind="lookup", confidence=1.0)

@@ -137,6 +137,11 @@ def test_a_question_naming_one_level_is_answered_from_that_levels_documents(assi
     assert not answer.refused and answer.citations[0].document.level == "province"
 
 
+def test_a_looked_up_clause_shows_the_text_of_the_items_it_lists(assistant):
+    answer, _ = _ask(assistant, "川办发〔2022〕67号 二、")
+    assert answer.kind == "lookup" and "下设：（一）大力承接绿色低碳产业。" in answer.text
+
+
 def test_two_questions_in_one_message_are_both_answered(assistant):
     answer, _ = _ask(assistant, "百日攻坚第三季什么时候结束？各县市区多久报送一次信息？")
     assert not answer.refused and "2023年9月5日" in answer.text and "每周" in answer.text
