@@ -218,6 +218,8 @@ class Assistant:
             scope = replace(scope, doc_ids=named)
         elif follow_up:
             scope = replace(scope, doc_ids=conversation.doc_ids)
+        elif question.place_doc_ids:  # Dazhou's plan: searched among the documents issued for Dazhou
+            scope = _within(scope, question.place_doc_ids)
         evidence = self.search(question.text, scope)
         if not question.documents and len(question.levels) == 1:
             # 省级层面…谁牵头: a question that names one level of government asks that level's documents
@@ -267,6 +269,8 @@ class Assistant:
         scope = scope or Scope()
         if question.documents:
             scope = replace(scope, doc_ids=question.doc_ids)
+        elif question.place_doc_ids:
+            scope = _within(scope, question.place_doc_ids)
         return question, self.inner_kind(question), self.search(question.text, scope)
 
     def inner_kind(self, question: Question, exclude: tuple[str, ...] = ()) -> Kind:
@@ -293,3 +297,9 @@ class Assistant:
         from ingest.chunking import is_parent_path
 
         return "".join(c.heading for c in self.clauses(doc_id) if is_parent_path(c.path, path))
+
+
+def _within(scope: Scope, doc_ids: frozenset[str]) -> Scope:
+    """The scope narrowed to these documents; the user's own narrower choice, if any, still holds."""
+    narrowed = doc_ids if scope.doc_ids is None else doc_ids & scope.doc_ids
+    return replace(scope, doc_ids=narrowed) if narrowed else scope

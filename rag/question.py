@@ -14,6 +14,7 @@ from rag.english import chinese_references, english_cues, leans_back, without_en
 from rag.lexicon import ANAPHORA, LEVEL_WORDS, QUESTION_WORDS
 from rag.lookup import NUMBER_REF, split_citation
 from rag.naming import named_groups
+from rag.places import documents_of_places_named
 
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]+|\d+)(阶段|季|期|批|届|轮|次)")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
@@ -57,6 +58,7 @@ class Question:
     ordinals: tuple[str, ...]  # 第二阶段, 第四季 …
     anaphoric: bool  # leans on something said before (它, 这项, 那…呢)
     english: bool
+    place_doc_ids: frozenset[str] = frozenset()  # an English question's places (Dazhou's …): their documents
     cues: str = ""  # an English question's question words as Chinese ones (When … take effect? → 什么时候施行)
     kind_scores: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -135,6 +137,9 @@ def analyse(text: str, documents: list[Document], classify=None) -> Question:
     _, clause_expr = split_citation(chinese_references(text) if english else text)
     if english and clause_expr and not _CJK.search(clause_expr):
         clause_expr = None
+    place_docs = documents_of_places_named(text, documents) if english and not named else []
+    if len(place_docs) == 1:  # Sichuan's opinions, and the library holds one document of Sichuan: named
+        named, groups = place_docs, [place_docs]
     without_numbers = NUMBER_REF.sub("", normalize_for_matching(text))
     return Question(
         text=text,
@@ -142,6 +147,7 @@ def analyse(text: str, documents: list[Document], classify=None) -> Question:
         grams=_beyond_titles(content_grams(chinese), named, english),
         documents=tuple(named),
         names_apart=len(groups) >= 2,
+        place_doc_ids=frozenset(d.doc_id for d in place_docs),
         unknown_doc_numbers=tuple(n for n in numbers if n and n not in known),
         clause_expr=clause_expr,
         levels=_levels(chinese, documents),

@@ -64,6 +64,15 @@ def test_a_named_documents_status_word_is_not_the_questions_wording():
     assert question.documents == (draft,) and "草案" not in question.grams and "生育" in question.grams
 
 
+def test_an_english_question_names_a_place_in_pinyin():
+    one = analyse("What does Sichuan's opinion say about lithium batteries?", DOCUMENTS, classify)
+    assert [d.doc_number for d in one.documents] == ["川办发〔2022〕67号"]  # the only document of Sichuan: named
+    second = _document("达州市重点产业链融圈强链工作实施方案", None, "达州市人民政府办公室", "city")
+    several = analyse("Which industries does Dazhou support?", DOCUMENTS + [second], classify)
+    assert several.documents == () and several.place_doc_ids == {"达州市承接制造业有序转移工作方案", second.doc_id}
+    assert analyse("Which industries are supported?", DOCUMENTS, classify).place_doc_ids == frozenset()
+
+
 def test_levels_years_ordinals_and_anaphora():
     question = analyse("省里和达州2025年第二阶段的目标分别是多少？", DOCUMENTS, classify)
     assert question.levels == {"province", "city"} and question.years == ("2025",)
