@@ -11,7 +11,7 @@ from ingest.metadata import canonical_doc_number, place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching, repair_chars
 from rag.english import chinese_references, english_cues, leans_back, without_english
-from rag.lexicon import ANAPHORA, LEVEL_WORDS, QUESTION_WORDS
+from rag.lexicon import ANAPHORA, COLLOQUIAL_TO_FORMAL, LEVEL_WORDS, QUESTION_WORDS
 from rag.lookup import NUMBER_REF, split_citation
 from rag.naming import named_groups
 from rag.places import documents_of_places_named
@@ -42,6 +42,12 @@ def content_grams(text: str) -> frozenset[str]:
         if len(word) >= 2:
             blanked = blanked.replace(word, "|")
     return frozenset(g for part in blanked.split("|") for g in bigrams(part))
+
+
+def _formal_grams(text: str) -> frozenset[str]:
+    """The bigrams of the formal words the question's colloquial ones stand for (每天 → 每日): a
+    sentence saying 每日升挂 shares the question's wording as retrieval already read it."""
+    return frozenset(g for said, formal in COLLOQUIAL_TO_FORMAL.items() if said in text for g in bigrams(formal))
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ def analyse(text: str, documents: list[Document], classify=None) -> Question:
     return Question(
         text=text,
         terms=content_terms(chinese),
-        grams=_beyond_titles(content_grams(chinese), named, english),
+        grams=_beyond_titles(content_grams(chinese) | _formal_grams(chinese), named, english),
         documents=tuple(named),
         names_apart=len(groups) >= 2,
         place_doc_ids=frozenset(d.doc_id for d in place_docs),

@@ -80,6 +80,11 @@ def test_levels_years_ordinals_and_anaphora():
     assert analyse("那它的牵头部门呢？", DOCUMENTS, classify).anaphoric
 
 
+def test_a_colloquial_word_brings_its_formal_words_wording():
+    question = analyse("哪些地方每天都要升国旗？", DOCUMENTS, classify)
+    assert {"每天", "每日"} <= question.grams  # 每天 → 每日: a sentence saying 每日升挂 shares the wording
+
+
 def test_question_words_are_blanked_before_matching():
     grams = content_grams("试用期最长是多久呢？")
     assert "试用" in grams and "多久" not in grams
