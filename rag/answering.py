@@ -44,7 +44,9 @@ def phrase(candidate: Candidate, types: tuple[str, ...], question: Question) -> 
     """The sentence as the answer; a long one is cut to the phrases holding the typed span and the
     question's words (every piece is still a substring of the clause)."""
     sentence = re.sub(r"\n", "", re.sub(r"\n{2,}", " ", without_marker(candidate.sentence)))  # a table row's wrapped label
-    if len(sentence) <= MAX_ANSWER:
+    defines_asked = any(s.kind == "definition" and isinstance(s.value, str) and len(s.value) >= 2
+                        and s.value in question.text for s in candidate.spans)
+    if len(sentence) <= (2 * MAX_ANSWER if defines_asked else MAX_ANSWER):  # “四带”即：… is said whole
         return sentence
     parts = _PHRASE.findall(sentence)
     spans = candidate.typed(types)

@@ -162,7 +162,7 @@ QUESTION_WORDS = frozenset(
     "哪份 哪 谁 什么 是否 有没有 有无 吗 呢 么 怎样 怎么 如何 几个 几家 几次 几 是 的 了 要 在 对 里 中 和 与 及 由 "
     "我们 我 你们 想 知道 问 请 能 可以 需要 一个 这个 那个 这 那 啥 咋 呀 吧 啊 哦 一共 总共 具体 分别 各自".split()
 )
-# How people say it → how policy texts say it: the formal word is added to a question's keyword search
+# How people say it → how policy texts say it: the formal word is added to a question's keyword search and ranking
 # (每天 finds 每日, 工人 finds 劳动者); the question's own words stay, so nothing is lost when both occur.
 COLLOQUIAL_TO_FORMAL = {
     "每天": "每日", "天天": "每日", "多少天": "日", "几天": "日", "天内": "日内", "每个月": "每月",

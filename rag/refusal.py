@@ -133,11 +133,16 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
                                                             for s in c.spans)]
         ranked = in_unit + [c for c in ranked if c not in in_unit]
     judged = ranked  # what the support score weighs the best candidate against
-    if kind.name == "definition":
+    # the terms a question asks about by name: any it holds when it asks what one is, those it quotes
+    # otherwise (“四带”是哪四条？)
+    named = (lambda term: term in question.text) if kind.name == "definition" else \
+        (lambda term: term in re.findall(r"[“\"]([^”\"]{2,12})[”\"]", question.text))
+    quoting = kind.name not in TYPED_KINDS and ("“" in question.text or '"' in question.text)  # a value asked: typed first
+    if kind.name == "definition" or quoting:
         # a sentence that defines the very term the question names (“两新一绿”是什么) answers it first, and
         # is judged among such sentences (a better-worded sentence defining another term is no rival)
         defining = [c for c in ranked if any(s.kind == "definition" and isinstance(s.value, str) and len(s.value) >= 2
-                                             and s.value in question.text for s in c.spans)]
+                                             and named(s.value) for s in c.spans)]
         ranked = defining + [c for c in ranked if c not in defining]
         judged = defining or ranked
     best = ranked[0]

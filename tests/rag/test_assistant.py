@@ -142,6 +142,13 @@ def test_a_looked_up_clause_shows_the_text_of_the_items_it_lists(assistant):
     assert answer.kind == "lookup" and "下设：（一）大力承接绿色低碳产业。" in answer.text
 
 
+def test_a_quoted_term_is_answered_by_the_sentence_defining_it_unless_a_value_is_asked(assistant):
+    listed, _ = _ask(assistant, "规划里说的“双核”是哪两个？")
+    assert listed.text.startswith("“双核”即：以达州高新区、达州经开区为核心")
+    when, _ = _ask(assistant, "“双核”示范引领要在哪一年实现？")
+    assert "2025年" in when.text
+
+
 def test_two_questions_in_one_message_are_both_answered(assistant):
     answer, _ = _ask(assistant, "百日攻坚第三季什么时候结束？各县市区多久报送一次信息？")
     assert not answer.refused and "2023年9月5日" in answer.text and "每周" in answer.text
