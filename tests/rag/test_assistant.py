@@ -120,6 +120,7 @@ def test_a_table_value_is_answered_with_what_its_mark_means(assistant):
     ("达市府办函〔2023〕53号都抄送给了哪些机关？", "达州军分区", "文末"),
     ("川办发〔2022〕67号主送给谁？", "各市（州）人民政府", "前言"),
     ("百日攻坚第三季的方案附带了哪些附件？", "落地重点企业情况统计表", None),
+    ("川办发〔2022〕67号是省政府还是办公厅印发的？", "四川省人民政府办公厅", None),
 ])
 def test_addressees_copies_and_annexes_are_document_facts(assistant, question, wanted, path):
     answer, _ = _ask(assistant, question)
