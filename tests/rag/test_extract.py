@@ -258,3 +258,11 @@ def test_extractors_are_fast_on_a_long_clause():
     for i in range(20):
         find_all(clause + str(i))  # a new text each time: nothing comes from the span cache
     assert (time.process_time() - start) / 20 < 0.05  # generous for a loaded CI machine; ~2 ms on a laptop
+
+
+def test_kinds_and_tiers_are_counted():
+    from rag.extract import find_amount
+
+    assert [(s.value, s.unit) for s in find_amount("国旗之通用尺寸定为如下五种，各界酌情选用")] == [(5, "种")]
+    assert [(s.value, s.unit) for s in find_amount("补贴分三档发放")] == [(3, "档")]
+    assert find_amount("各种形式、种植面积") == []
