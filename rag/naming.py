@@ -9,6 +9,7 @@ from ingest.metadata import place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching
 from rag.lookup import match_documents
+from rag.places import place_of
 
 
 def named_documents(question: str, documents: list[Document]) -> list[Document]:
@@ -25,6 +26,10 @@ def named_groups(question: str, documents: list[Document]) -> list[list[Document
     named = [d for score, d in match_documents(documents, text) if score >= 6]
     if named:
         return [[d] for d in named]
+    # 北京电动自行车…: a title piece (电动自行车) does not name another place's document (南宁市电动自行车…)
+    places = {place for d in documents if (place := place_of(d)) and place in text}
+    if places:
+        documents = [d for d in documents if place_of(d) in places or place_of(d) is None]
     groups: list[list[Document]] = []
     while (best := _best_named(text, [d for group in groups for d in group], documents)) is not None:
         group, pieces = best

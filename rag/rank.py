@@ -110,6 +110,9 @@ _VALUES_LINE = re.compile(r"\d[^\n]*$", re.MULTILINE)
 # Its label's last line ends with the unit (占营业收入比重（%）); a category line (规模总量) does not.
 _WRAPPED_ROW = re.compile(r"(?:^|(?<=\n))(?:[^\n\d。；！？：:]+\n){0,2}[^\n\d。；！？：:]*[）)]\n+[^\n。；！？]*\d[^\n]*")
 _TABLE_ROWS = 3  # lines ending in a value that make a clause a table
+# A full printed line (24+ characters) that ends without a sentence's punctuation was wrapped, not ended;
+# a heading (一、总体要求, （一）大力承接绿色低碳产业) is shorter.
+_WRAPPED_LINE = re.compile(r"[^\n]{24,}(?<![。！？；：:”’）)…])\n$")
 
 
 def sentences(text: str) -> list[str]:
@@ -119,6 +122,14 @@ def sentences(text: str) -> list[str]:
         rows = [(m.start(), m.end()) for m in _WRAPPED_ROW.finditer(text)]
         inside = lambda a, b: any(r0 <= a and len(text[:b].rstrip()) <= r1 for r0, r1 in rows)  # noqa: E731
         spans = sorted(rows + [(a, b) for a, b in spans if not inside(a, b)])
+    else:  # a printed page's line broken off mid-sentence (…固定座椅内载一名十六周岁⏎以下的未成年人；) goes on
+        joined: list[tuple[int, int]] = []
+        for a, b in spans:
+            if joined and _WRAPPED_LINE.search(text[joined[-1][0]:joined[-1][1]]) and not MARKER_START.match(text[a:b]):
+                joined[-1] = (joined[-1][0], b)
+            else:
+                joined.append((a, b))
+        spans = joined
     return [s for s in (text[a:b].strip() for a, b in spans) if len(s) >= 2]
 
 

@@ -74,6 +74,14 @@ def test_an_english_question_names_a_place_in_pinyin():
     assert analyse("Which industries are supported?", DOCUMENTS, classify).place_doc_ids == frozenset()
 
 
+def test_a_title_piece_does_not_name_another_places_document():
+    nanning = _document("南宁市电动自行车管理条例", None, "南宁市人民代表大会常务委员会", "city")
+    beijing = _document("北京市非机动车管理条例", None, "北京市人民代表大会常务委员会", "city")
+    library = DOCUMENTS + [nanning, beijing]
+    assert analyse("电动自行车管理条例对头盔怎么规定？", library, classify).documents == (nanning,)
+    assert nanning not in analyse("北京电动自行车后座能载人吗？", library, classify).documents
+
+
 def test_levels_years_ordinals_and_anaphora():
     question = analyse("省里和达州2025年第二阶段的目标分别是多少？", DOCUMENTS, classify)
     assert question.levels == {"province", "city"} and question.years == ("2025",)

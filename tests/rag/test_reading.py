@@ -82,3 +82,11 @@ def test_a_sentence_restating_the_quantity_the_question_gives_does_not_answer_it
     assert restated.refuse and "期限" in restated.reason  # 一年 is the question's own, not an answer
     asked = decided("连续工作多久才能享受带薪年休假？")
     assert not asked.refuse or "期限" not in asked.reason
+
+
+def test_a_full_printed_line_that_breaks_off_mid_sentence_goes_on():
+    text = ("（三）成年人驾驶电动自行车的，可以在驾驶人座位后部的固定座椅内载一名十六周岁\n以下的未成年人；\n"
+            "一、总体要求\n为贯彻落实有关部署，制定本方案。")
+    assert sentences(text) == [
+        "（三）成年人驾驶电动自行车的，可以在驾驶人座位后部的固定座椅内载一名十六周岁\n以下的未成年人；",
+        "一、总体要求", "为贯彻落实有关部署，制定本方案。"]  # a short heading line is not a wrap
