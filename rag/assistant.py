@@ -234,8 +234,10 @@ class Assistant:
         ctx = Context(question, self, scope, conversation, tuple(evidence))
         ordered = sorted(kinds().values(), key=lambda k: -question.kind_scores.get(k.name, 0.0))
         special = [k for k in ordered[:3] if k.answer is not None and question.kind_scores.get(k.name, 0) >= 0.25]
-        if question.names_apart and kinds()["compare"] not in special:
-            special.append(kinds()["compare"])  # two documents named: each answers for itself, however it is asked
+        if (question.names_apart or (len(question.levels) >= 2 and not question.documents)) \
+                and kinds()["compare"] not in special:
+            # two documents (or two levels: 省里和达州各…) named: each answers for itself, however it is asked
+            special.append(kinds()["compare"])
         for kind in special:  # a special kind answers only when its own conditions hold
             if (answer := kind.answer(ctx)) is not None:
                 return answer

@@ -54,9 +54,11 @@ def _best_named(text: str, found: list[Document], documents: list[Document]) -> 
         distinctive = _longest_shared(text, title)
         # a short title's whole distinctive part names it too (中华人民共和国劳动法 → 劳动法)
         whole = len(distinctive) >= 3 and f"|{distinctive}|" in f"{title}|"
-        if quoted or len(distinctive) >= 4 or whole:
-            score = max([len(t) + 2 for t in quoted] + [len(distinctive) + whole])
-            scored.append((score, document, quoted + [distinctive] if distinctive else quoted))
+        short = _short_name(text, document.title)
+        if quoted or len(distinctive) >= 4 or whole or short:
+            score = max([len(t) + 2 for t in quoted] + [len(distinctive) + whole] + [len(short) - 1 if short else 0])
+            pieces = quoted + [distinctive] if distinctive else quoted
+            scored.append((score, document, pieces + [short] if short else pieces))
     if not scored:
         return None
     best = max(score for score, _, _ in scored)
@@ -66,6 +68,40 @@ def _best_named(text: str, found: list[Document], documents: list[Document]) -> 
 
 _GENERIC = ("中华人民共和国", "人民政府", "办公厅", "办公室", "关于", "实施意见", "实施方案", "工作方案",
             "发展", "规划", "行动", "工作", "方案", "意见", "的")
+
+
+# What a title calls the document, last: a short name ends with it too (承接转移方案)
+_TYPE_WORDS = r"实施方案|工作方案|方案|实施意见|意见|规划|管理办法|办法|管理条例|条例|规定|通知|法"
+
+
+def _short_name(text: str, title: str) -> str:
+    """承接转移方案 names 达州市承接制造业有序转移工作方案: a run of the text ending with the title's own
+    type word, whose other characters are pieces of 2+ characters of the title, in order."""
+    place = place_prefix(title)
+    best = ""
+    for match in re.finditer(_TYPE_WORDS, text):
+        if not title.endswith(match.group()):
+            continue
+        for start in range(max(0, match.start() - 12), match.start() - 2):
+            fragment = text[start:match.start()]
+            # the place alone (上海…办法) names no document: three more characters must come from the title
+            rest = re.sub(rf"^{place[0]}{place[1]}?", "", fragment) if place else fragment
+            if len(rest) >= 3 and _in_pieces(fragment, title[:-len(match.group())]):
+                best = max(best, text[start:match.end()], key=len)
+                break
+    return best
+
+
+def _in_pieces(fragment: str, title: str) -> bool:
+    """Whether the fragment is pieces of 2+ characters of the title, taken in the title's order."""
+    position = 0
+    while fragment:
+        size = next((n for n in range(len(fragment), 1, -1) if title.find(fragment[:n], position) >= 0), 0)
+        if not size:
+            return False
+        position = title.find(fragment[:size], position) + size
+        fragment = fragment[size:]
+    return True
 
 
 def _without_place(title: str) -> str:

@@ -31,6 +31,9 @@ def test_two_levels_are_answered_each_from_its_own_document(assistant):
     answer, _ = _ask(assistant, "关于承接产业转移，省里和市里的文件分别怎么要求的？")
     assert not answer.refused
     assert {c.document.level for c in answer.citations} == {"province", "city"}
+    # no 分别 / 区别: naming two levels is enough (省里和达州各…)
+    each, _ = _ask(assistant, "承接产业转移配套的技能培训，省里和达州各怎么安排的？")
+    assert each.kind == "compare" and {c.document.level for c in each.citations} == {"province", "city"}
 
 
 def test_document_facts_from_metadata(assistant):
@@ -94,6 +97,8 @@ def test_two_documents_named_are_each_searched_however_the_question_is_asked(ass
     answer, _ = _ask(assistant, "百日攻坚第三季方案和达州市承接制造业有序转移工作方案，外出招商的要求是什么？")
     assert answer.kind == "compare"  # no 分别 / 区别: naming two documents is enough
     assert {e.document.doc_number for e in answer.evidence} >= {"达市府办函〔2023〕53号", "达市府办发〔2023〕4号"}
+    short, _ = _ask(assistant, "要素保障，百日攻坚方案和承接转移方案分别写了哪些？")  # a short name: 承接…转移…方案
+    assert {e.document.doc_number for e in short.evidence} >= {"达市府办函〔2023〕53号", "达市府办发〔2023〕4号"}
     one_phrase, _ = _ask(assistant, "承接制造业有序转移的文件要求建立什么工作机制？")  # names the province's and the city's alike
     assert one_phrase.kind != "compare"
 

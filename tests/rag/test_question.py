@@ -5,6 +5,7 @@ import pytest
 from ingest.models import Document
 from rag.kinds import classify, kinds
 from rag.lexicon import ANAPHORA, LEVEL_WORDS, QUESTION_WORDS
+from rag.naming import _short_name
 from rag.question import analyse, content_grams
 
 
@@ -56,6 +57,17 @@ def test_a_question_naming_two_documents_by_their_short_names_finds_both():
     # a short title's whole distinctive part names it (中华人民共和国劳动法 → 劳动法), alone too
     assert [d.title for d in analyse("劳动法里加班工资怎么算？", DOCUMENTS, classify).documents] == ["中华人民共和国劳动法"]
     assert analyse("加班工资怎么算？", DOCUMENTS, classify).documents == ()
+
+
+def test_a_short_name_ending_with_the_titles_type_word_names_it():
+    expert = _document("上海市科技专家库管理办法", "沪科规〔2025〕5号", "上海市科学技术委员会", "city")
+    points = _document("上海市居住证积分管理办法", "沪府规〔2022〕21号", "上海市人民政府", "city")
+    library = DOCUMENTS + [expert, points]
+    # pieces of the title, in order, then its own type word: 方案 names the city's plan, not the province's 意见
+    assert [d.title for d in analyse("承接转移方案有哪些要求？", library, classify).documents] == ["达州市承接制造业有序转移工作方案"]
+    assert analyse("上海专家库办法里专家聘期多久？", library, classify).documents == (expert,)
+    assert _short_name("上海的管理办法有哪些", expert.title) == ""  # the place and the type word alone
+    assert analyse("转移方案有哪些要求？", library, classify).documents == ()  # too short to name one
 
 
 def test_a_named_documents_status_word_is_not_the_questions_wording():
