@@ -109,6 +109,7 @@ def _is_heading(sentence: str, clause) -> bool:
 _VALUES_LINE = re.compile(r"\d[^\n]*$", re.MULTILINE)
 # Its label's last line ends with the unit (占营业收入比重（%）); a category line (规模总量) does not.
 _WRAPPED_ROW = re.compile(r"(?:^|(?<=\n))(?:[^\n\d。；！？：:]+\n){0,2}[^\n\d。；！？：:]*[）)]\n+[^\n。；！？]*\d[^\n]*")
+_BARE_ITEM = 6  # characters: a list item this short is a name, not a statement
 _TABLE_ROWS = 3  # lines ending in a value that make a clause a table
 # A full printed line (24+ characters) that ends without a sentence's punctuation was wrapped, not ended;
 # a heading (一、总体要求, （一）大力承接绿色低碳产业) is shorter.
@@ -167,15 +168,20 @@ def candidates(question: Question, evidence: list[Evidence], answer_types: tuple
     each sentence's own dense similarity stands for it, not its clause's."""
     context = context or {}
     pool: list[tuple[int, Evidence, str]] = []
+    bare: list[tuple[int, Evidence, str]] = []  # clauses that are only a bare item: the last resort
     for rank, item in enumerate(evidence[:MAX_CLAUSES]):
         found = sentences(item.clause.text)
         # a clause's own heading (（九）革命老区。) names it and answers nothing, unless the question names
         # it and it holds the very kind of value asked for (动员部署阶段（5月25日至5月31日）answers when)
         body = [s for s in found if not _is_heading(s, item.clause)
                 or (answer_types and bigrams(item.clause.heading) & question.grams
-                    and any(span.kind in answer_types for span in find_all(s)))]
-        for sentence in body or found:
-            pool.append((rank, item, sentence))
+                    and any(span.kind in answer_types for span in find_all(s)))] or found
+        # a bare list item (（一）电动自行车；) names a thing and says nothing of it: read alone it answers nothing
+        # but a question asking for that very kind of value
+        stated = [s for s in body if len(MARKER_START.sub("", s).strip("。；，：:、 ")) > _BARE_ITEM
+                  or (answer_types and any(span.kind in answer_types for span in find_all(s)))]
+        (pool if stated else bare).extend((rank, item, sentence) for sentence in stated or body)
+    pool = pool or bare
     own = dict(zip(range(len(pool)), sentence_similarities(question, [entry[2] for entry in pool[:MAX_ENCODED]], embedder))) \
         if embedder is not None else {}
     pool = [entry + (own.get(i),) for i, entry in enumerate(pool)]

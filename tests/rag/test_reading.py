@@ -59,6 +59,25 @@ def test_a_heading_holding_the_value_asked_for_answers_when_the_question_names_i
     assert not any(c.sentence.startswith("（一）动员部署阶段") for c in other)  # a heading the question does not name
 
 
+def test_a_bare_list_item_answers_only_when_nothing_else_is_found():
+    from ingest.models import Clause, Document
+    from rag.models import Evidence
+    from rag.question import analyse
+    from rag.rank import FrequencyWeights, TermStats, candidates
+
+    document = Document(doc_id="d", title="非机动车管理条例", doc_number=None, issuer=None, date=None, status="final",
+                        level="city", addressees=(), source="d.txt", content_hash="x")
+    bare = Clause(path="第十四条（一）", heading="电动自行车", text="（一）电动自行车；")
+    rule = Clause(path="第二十四条", heading="", text="第二十四条 驾驶电动自行车，可以在固定座椅内载一名十六周岁以下的未成年人。")
+    stats = TermStats(FrequencyWeights.of_texts([bare.text, rule.text, "其他条款的文字。"]))
+    question = analyse("骑电动自行车能带孩子吗？", [document])
+    found = candidates(question, [Evidence(document, bare, 1.0, bare.text, 0.9),
+                                  Evidence(document, rule, 0.8, rule.text, 0.8)], (), stats)
+    assert [c.evidence.clause.path for c in found] == ["第二十四条"]  # （一）电动自行车； names a thing, says nothing
+    alone = candidates(question, [Evidence(document, bare, 1.0, bare.text, 0.9)], (), stats)
+    assert [c.sentence for c in alone] == ["（一）电动自行车；"]
+
+
 def test_a_sentence_restating_the_quantity_the_question_gives_does_not_answer_it():
     from ingest.models import Clause, Document
     from rag.kinds import classify, kinds
