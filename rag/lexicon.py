@@ -188,6 +188,10 @@ LEVEL_WORDS = {
     "city": r"市里|市级|全市|我市|市政府|市委|市上",
     "county": r"县里|县级|全县|区县",
 }
+# Counters that number the members of a series (第二类医疗器械, 三级, 第一阶段): a sentence about another
+# member than the one a question names (三类医疗器械审评要多久 → 第二类…40个工作日) does not answer it.
+SERIES_COUNTERS = ("类", "级", "档")
+ORDINAL_COUNTERS = ("阶段", "季", "期", "批", "届", "轮")
 # Words that ask who is responsible for a task: a who-question holding one (这项工作由谁牵头) is answered
 # from the clause's （责任单位：…） block; another (问题往上交给谁) from the sentence that answers it.
 RESPONSIBILITY_WORDS = ("牵头", "负责", "责任", "主管", "主抓", "承担", "分工")

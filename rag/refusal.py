@@ -113,6 +113,27 @@ def _given(question) -> set[tuple]:
     return {(s.kind, s.value, s.unit) for s in find_all(question.text) if s.value is not None}
 
 
+_MEMBER = re.compile(rf"(?<![一二三四五六七八九十百\d])(?:第([一二三四五六七八九十]|\d{{1,2}})({'|'.join(lx.ORDINAL_COUNTERS)})"
+                     rf"|第?([一二三四五六七八九十]|\d{{1,2}})({'|'.join(lx.SERIES_COUNTERS)}))(?!以上|以下|及以)")
+
+
+def members(text: str) -> dict[str, set]:
+    """The members of numbered series a text names, by counter: 第二类和第三类 → {类: {2, 3}}."""
+    from rag.numerals import to_number
+
+    found: dict[str, set] = {}
+    for match in _MEMBER.finditer(text):
+        number, counter = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        found.setdefault(counter, set()).add(to_number(number))
+    return found
+
+
+def _about_another_member(sentence: str, asked: dict[str, set]) -> bool:
+    """The sentence names members of a series the question names, but not the one asked about."""
+    own = members(sentence)
+    return any(counter in own and not own[counter] & values for counter, values in asked.items())
+
+
 def decide(question, kind, ranked: list[Candidate]) -> Decision:
     if not ranked:
         return Decision(True, 0.0, "已收录文件中未找到相关条款")
@@ -132,6 +153,12 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
         in_unit = [c for c in ranked if c.rank < 3 and any(s.kind == "duration" and _time_unit(s.unit) in units
                                                             for s in c.spans)]
         ranked = in_unit + [c for c in ranked if c not in in_unit]
+    if ranked and (asked := members(question.text)):
+        # 三类医疗器械审评要多久: 将第二类医疗器械审评平均时限压缩至40个工作日 is about another class
+        fitting = [c for c in ranked if not _about_another_member(c.sentence, asked)]
+        if not fitting:
+            return Decision(True, 0.0, "已收录文件中未找到所问这一类（级）的相关规定", ranked[0])
+        ranked = fitting
     judged = ranked  # what the support score weighs the best candidate against
     # the terms a question asks about by name: any it holds when it asks what one is, those it quotes
     # otherwise (“四带”是哪四条？)

@@ -109,3 +109,14 @@ def test_a_full_printed_line_that_breaks_off_mid_sentence_goes_on():
     assert sentences(text) == [
         "（三）成年人驾驶电动自行车的，可以在驾驶人座位后部的固定座椅内载一名十六周岁\n以下的未成年人；",
         "一、总体要求", "为贯彻落实有关部署，制定本方案。"]  # a short heading line is not a wrap
+
+
+def test_a_sentence_about_another_member_of_a_series_does_not_answer():
+    from rag.refusal import _about_another_member, members
+
+    assert members("第二类和第三类医疗器械") == {"类": {2, 3}} and members("第一阶段") == {"阶段": {1}}
+    asked = members("上海三类医疗器械审评平均要多久？")
+    assert _about_another_member("将第二类医疗器械审评平均时限压缩至40个工作日以内。", asked)
+    assert not _about_another_member("第二类、第三类医疗器械审评时限压缩至40个工作日。", asked)
+    assert not _about_another_member("审评时限压缩至40个工作日。", asked)  # says no class: may be about all
+    assert members("二级以上医院") == {}  # a threshold, not a member
