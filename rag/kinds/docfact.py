@@ -16,12 +16,13 @@ _ANNEXES_ASKED = (r"附(了|有|带)|(几|多少|哪些|哪几)(个|张|份)?(�
 
 # Which fact is asked, in order: the first facet whose words occur decides.
 _FACETS = (
-    ("title", r"是(什么|哪个|哪份|哪一个)文件|叫什么|全称|标题是|文件名|what (is|was) (this|the) document|title"),
+    ("title", r"是(什么|哪个|哪份|哪一个)文件|叫什么|全称|标题是|文件名|what (is|was) (this|the) document(?! number)|title"),
     ("number", r"文号|发文字号|几号文|令第|document number"),
     ("size", r"(几|多少)(条|章)|一共.{0,3}(条|章)|how many (articles|chapters)"),
     ("effective", r"施行|生效|起实施|开始实施|实施日期|执行日期|in force|take effect|effective"),
     ("issuer", r"谁(发|印发|颁布|制定|出台)|哪个(部门|机关|单位)(发|印发|颁布|发布|出台|制定)|哪些(部门|机关|单位).{0,4}(联合|印发|发布)|发文(机关|单位)|联合(印发|发布)|(是|由)[^，。？]{1,12}(发|印发|发布|颁布|出台)的|issued by|who issued|which (body|agency)"),
-    ("date", r"哪天(发|印发|发布|颁布|出)|什么时候(发|印发|发布|颁布|出台|公布|通过)|(印发|发布|颁布|公布|成文|通过)(日期|时间|的时间)|哪一年(发|出台|颁布|通过)|when (was|were) .*(issued|published|passed|adopted)"),
+    ("signer", r"签署|签名|落款人|signed|signatory"),
+    ("date", r"(哪天|何时)(发|印发|发布|颁布|出)|什么时候(发|印发|发布|颁布|出台|公布|通过)|(issued|published|印发|发布|颁布)[^。？?]{0,12}(and when|以及?什么时候|和什么时候|何时)|(印发|发布|颁布|公布|成文|通过)(日期|时间|的时间)|哪一年(发|出台|颁布|通过)|when (was|were) .*(issued|published|passed|adopted)"),
     ("status", r"(是|还是|属于|算).{0,6}(正式|征求意见稿|草案|试行)|正式文件|(草案|征求意见稿|试行)(吗|么|呢)|生效了吗|\bdraft\b|final version"),
     ("basis", r"(根据|依据|按照).{0,6}(哪|什么)(个|份|部)?.{0,6}(文件|法|规定|制定|要求)|上位法|based on which|制定依据"
               r"|落实.{0,12}(哪|什么)(个|份|部|项)?.{0,10}(文件|意见|精神|政策|要求|规定|法)|implement(s|ing)? which"),
@@ -110,6 +111,13 @@ def _fact(ctx, document, name: str):
         best = max(found, key=lambda m: len(ctx.question.grams & bigrams(m.group(2))))
         issuers = best.group(1).strip("、，,")
         return f"{label}的制定依据是{issuers}{best.group(2)}", [best.group(0)]
+    if name == "signer":  # a decree or order is signed by a person under its text (总理 李克强)
+        from rag.person import find_person  # rag.person → rag.extract → the kinds: imported when asked
+
+        for clause in ctx.assistant.clauses(document.doc_id)[:2] + ctx.assistant.clauses(document.doc_id)[-2:]:
+            if people := find_person(clause.text):
+                return f"{label}由{people[0].text}签署", [people[0].text]
+        return None
     if name == "kind":
         return (f"{label}是{document.kind}", [document.title]) if document.kind else None
     if name == "addressees":
@@ -201,7 +209,8 @@ def answer(ctx):
     return Answer(ctx.question.text, "；".join(parts), citations, list(ctx.evidence), kind="docfact", confidence=0.9)
 
 
-_FACET_LABELS = (("title", "标题"), ("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("date", "成文日期"),
+_FACET_LABELS = (("title", "标题"), ("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("signer", "签署人"),
+                 ("date", "成文日期"),
                  ("status", "文件状态"), ("size", "条文数量"), ("basis", "制定依据"), ("kind", "文件类型"),
                  ("addressees", "主送单位"), ("copied", "抄送单位"), ("annexes", "附件"))
 

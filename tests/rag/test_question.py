@@ -179,3 +179,31 @@ def test_the_unit_word_lists_do_what_their_names_say():
         assert "亿元" in asked_units(f"有多少{unit}？"), unit
     for counter in set(lexicon.COUNTERS) & set(lexicon.MEASURE_UNITS):
         assert asked_units(f"要建多少{counter}？") == frozenset(lexicon.COUNTERS), counter
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("这个条例是什么文件？谁签署公布的？", ["title", "signer"]),
+    ("What is the document number of the plan, who issued it, and when?", ["number", "issuer", "date"]),
+    ("居住证由哪一级公安机关签发？", []),  # a permit issued, not a document signed
+    ("国旗法是哪天通过的？", []),  # passed first, amended since: the text's own history answers, not the date of issue
+    ("这个办法何时印发？", ["date"]),
+])
+def test_document_facts_are_read_in_the_order_asked(question, asked):
+    from rag.kinds.docfact import facets
+
+    assert facets(question) == asked
+
+
+def test_a_decree_is_signed_by_the_person_under_its_text():
+    from types import SimpleNamespace
+
+    from ingest.models import Clause
+    from rag.kinds.docfact import _fact
+
+    decree = _document("居住证暂行条例", "国务院令第663号", "国务院", "national")
+    opening = Clause(path="前言", heading="", text="《居住证暂行条例》已经2015年10月21日国务院第109次常务会议通过，现予公布。\n总理李克强\n2015年11月26日")
+    body = Clause(path="第一条", heading="", text="第一条 为了促进新型城镇化的健康发展，制定本条例。")
+    ctx = SimpleNamespace(assistant=SimpleNamespace(clauses=lambda doc_id: [opening, body]))
+    assert _fact(ctx, decree, "signer") == ("《居住证暂行条例》（国务院令第663号）由李克强签署", ["李克强"])
+    unsigned = SimpleNamespace(assistant=SimpleNamespace(clauses=lambda doc_id: [body]))
+    assert _fact(unsigned, decree, "signer") is None
