@@ -10,6 +10,10 @@ Run once when a written file is added (`python -m eval.assemble`); the result is
   the id, three quarters train (the test and train buckets) and a quarter dev.
 - realdocs_*.jsonl (written from the realdocs alone): every question about a HELD_OUT document → test;
   the others by a hash of the question id: half test, a quarter train, a quarter dev.
+- fresh_*.jsonl (session 8: written from the documents alone, HELD_OUT documents excluded, and measured
+  once before any change of that session, as a stand-in for unseen questions) → dev.
+- pairs_*.jsonl (session 8: an answerable question and an unanswerable one on the same clause, written
+  to teach refusal) → train.
 A follow-up always takes the split of the question it follows. Categories of v1 are renamed to the
 set the newer files use. The hash of the test split is printed and recorded in eval/README.md.
 """
@@ -92,6 +96,15 @@ def assemble() -> list[dict]:
             by_question[raw["question"]] = raw["split"]
             raw["collection"] = "realdocs"
             questions.append(raw)
+    for prefix, split in (("fresh_", "dev"), ("pairs_", "train")):
+        for name in sorted(p.name for p in WRITTEN.glob(f"{prefix}*.jsonl")):
+            collection = "realdocs" if "realdocs" in name else "corpus"
+            for raw in _read(name):
+                raw["split"] = split
+                if raw["gold"]:  # an unanswerable question is about the document of the line before it
+                    collection = "corpus" if raw["gold"][0]["source"] in SEED_TO_CORPUS.values() else "realdocs"
+                raw["collection"] = collection
+                questions.append(raw)
     return questions
 
 
