@@ -192,12 +192,16 @@ def answer(ctx):
         return None
     parts, citations, missing = [], [], []
     for document in documents[:3]:
+        named = False  # the document's label opens its first fact; the next ones say 其 (its)
         for name in names:
             found = _fact(ctx, document, name)
             if found is None:
                 missing.append(dict(_FACET_LABELS)[name])
                 continue
             text, needles = found
+            if named and text.startswith(document.label):
+                text = "其" + text[len(document.label):].removeprefix("的")
+            named = named or document.title in text
             clause, needle = _clause_with(ctx, document, needles)
             if clause is not None:
                 citation = Citation(document, clause, _sentence_holding(clause.text, needle))

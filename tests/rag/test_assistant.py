@@ -39,6 +39,9 @@ def test_two_levels_are_answered_each_from_its_own_document(assistant):
 def test_document_facts_from_metadata(assistant):
     answer, _ = _ask(assistant, "达市府办发〔2023〕4号是哪天印发的？")
     assert "2023年2月17日" in answer.text and answer.citations
+    two, _ = _ask(assistant, "达市府办发〔2023〕4号是谁发的？哪天印发的？")  # the label once, then 其
+    assert "2023年2月17日" in two.text and "达州市人民政府办公室" in two.text
+    assert two.text.count("达州市承接制造业有序转移工作方案") == 1 and "；其" in two.text
     status, _ = _ask(assistant, "十四五制造业规划是正式文件还是征求意见稿？")
     assert "征求意见稿" in status.text and "不是正式" in status.text
 
