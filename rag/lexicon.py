@@ -191,7 +191,7 @@ LEVEL_WORDS = {
 # Counters that number the members of a series (第二类医疗器械, 三级, 第一阶段): a sentence about another
 # member than the one a question names (三类医疗器械审评要多久 → 第二类…40个工作日) does not answer it.
 SERIES_COUNTERS = ("类", "级", "档")
-ORDINAL_COUNTERS = ("阶段", "季", "期", "批", "届", "轮")
+ORDINAL_COUNTERS = ("阶段", "季", "期", "批", "届", "轮", "次")  # 第四季: also a fact the answering clause must hold
 # Words that ask who is responsible for a task: a who-question holding one (这项工作由谁牵头) is answered
 # from the clause's （责任单位：…） block; another (问题往上交给谁) from the sentence that answers it.
 RESPONSIBILITY_WORDS = ("牵头", "负责", "责任", "主管", "主抓", "承担", "分工")

@@ -85,7 +85,7 @@ def _short_name(text: str, title: str) -> str:
         for start in range(max(0, match.start() - 12), match.start() - 2):
             fragment = text[start:match.start()]
             # the place alone (上海…办法) names no document: three more characters must come from the title
-            rest = re.sub(rf"^{place[0]}{place[1]}?", "", fragment) if place else fragment
+            rest = re.sub(rf"^{re.escape(place[0])}(?:{re.escape(place[1])})?", "", fragment) if place else fragment
             if len(rest) >= 3 and _in_pieces(fragment, title[:-len(match.group())]):
                 best = max(best, text[start:match.end()], key=len)
                 break

@@ -11,12 +11,12 @@ from ingest.metadata import canonical_doc_number, place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching, repair_chars
 from rag.english import chinese_references, english_cues, leans_back, without_english
-from rag.lexicon import ANAPHORA, COLLOQUIAL_TO_FORMAL, LEVEL_WORDS, QUESTION_WORDS
+from rag.lexicon import ANAPHORA, COLLOQUIAL_TO_FORMAL, LEVEL_WORDS, ORDINAL_COUNTERS, QUESTION_WORDS
 from rag.lookup import NUMBER_REF, split_citation
 from rag.naming import named_groups
 from rag.places import documents_of_places_named
 
-_ORDINAL = re.compile(r"第([一二三四五六七八九十]+|\d+)(阶段|季|期|批|届|轮|次)")
+_ORDINAL = re.compile(rf"第([一二三四五六七八九十]+|\d+)({'|'.join(ORDINAL_COUNTERS)})")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 _DOC_NUMBERS = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号|[\u4e00-\u9fff]{1,8}令第[\d一二三四五六七八九十百]+号")
 _LATIN = re.compile(r"[A-Za-z]")

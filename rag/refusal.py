@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag import lexicon as lx
+from rag.numerals import to_number
 from rag.rank import Candidate
 
 WEIGHTS_FILE = Path(__file__).with_name("refusal.json")
@@ -119,8 +120,6 @@ _MEMBER = re.compile(rf"(?<![一二三四五六七八九十百\d])(?:第([一二
 
 def members(text: str) -> dict[str, set]:
     """The members of numbered series a text names, by counter: 第二类和第三类 → {类: {2, 3}}."""
-    from rag.numerals import to_number
-
     found: dict[str, set] = {}
     for match in _MEMBER.finditer(text):
         number, counter = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))

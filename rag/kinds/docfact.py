@@ -114,7 +114,8 @@ def _fact(ctx, document, name: str):
     if name == "signer":  # a decree or order is signed by a person under its text (总理 李克强)
         from rag.person import find_person  # rag.person → rag.extract → the kinds: imported when asked
 
-        for clause in ctx.assistant.clauses(document.doc_id)[:2] + ctx.assistant.clauses(document.doc_id)[-2:]:
+        clauses = ctx.assistant.clauses(document.doc_id)
+        for clause in clauses[:2] + clauses[-2:]:
             if people := find_person(clause.text):
                 return f"{label}由{people[0].text}签署", [people[0].text]
         return None
