@@ -198,6 +198,8 @@ RESPONSIBILITY_WORDS = ("牵头", "负责", "责任", "主管", "主抓", "承�
 # A short question that starts or ends like this leans on the previous answer (它, 这项, 那…呢).
 import re as _re  # noqa: E402 - kept beside the list it compiles
 
+# 这份落户意见 points at a document: after one of these, two characters of its title and its type word name it
+DOCUMENT_DEMONSTRATIVES = ("这份", "该", "本", "此", "这个", "这部", "这项")
 ANAPHORA = _re.compile(r"^(那|那么|它|其|该|这|此|上述|这个|那个|这项|那项|这条|那条)|呢[？?]?$|^(牵头|责任)")
 
 # ---- people (rag.person) ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from ingest.metadata import place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching
+from rag import lexicon as lx
 from rag.lookup import match_documents
 from rag.places import place_of
 
@@ -82,11 +83,13 @@ def _short_name(text: str, title: str) -> str:
     for match in re.finditer(_TYPE_WORDS, text):
         if not title.endswith(match.group()):
             continue
-        for start in range(max(0, match.start() - 12), match.start() - 2):
+        for start in range(max(0, match.start() - 12), match.start() - 1):
             fragment = text[start:match.start()]
             # the place alone (上海…办法) names no document: three more characters must come from the title
             rest = re.sub(rf"^{re.escape(place[0])}(?:{re.escape(place[1])})?", "", fragment) if place else fragment
-            if len(rest) >= 3 and _in_pieces(fragment, title[:-len(match.group())]):
+            # after a demonstrative (这份落户意见) two characters are enough: the user points at one document
+            pointed = len(rest) == 2 and text[:start].endswith(lx.DOCUMENT_DEMONSTRATIVES)
+            if (len(rest) >= 3 or pointed) and _in_pieces(fragment, title[:-len(match.group())]):
                 best = max(best, text[start:match.end()], key=len)
                 break
     return best

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 from rag.extract import Span
-from rag.lexicon import PERSON_TITLES
+from rag.lexicon import ORG_SUFFIXES, PERSON_TITLES
 
 _TITLES = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
-_AFTER_TITLE = re.compile(rf"(?:{_TITLES})[：:\s]*([\u4e00-\u9fff]{{2,3}})(?=[\s，。；、（(\d]|$)")
+# 联系人：市经信局毛凡晓0818—3090933 — a contact line names the person's unit first
+_UNIT = rf"(?:[\u4e00-\u9fff]{{1,12}}?(?:{'|'.join(sorted(ORG_SUFFIXES, key=len, reverse=True))}))?"
+_AFTER_TITLE = re.compile(rf"(?:{_TITLES})[：:\s]*{_UNIT}([\u4e00-\u9fff]{{2,3}})(?=[\s，。；、（(\d]|$)")
 
 
 def find_person(text: str) -> list[Span]:

@@ -73,6 +73,8 @@ def _sure_of(question, name: str) -> bool:
 _ASKED_UNIT = re.compile(r"(?:多少|几)(" + "|".join(sorted(map(re.escape, lx.MEASURE_UNITS), key=len, reverse=True))
                          + r")(?!以上|以下|级)")
 _SHARE = frozenset({"%", "％", "‰", "个百分点", None})  # None: 三分之二 — a share has no unit
+# a fine or a refund is often a multiple of another sum (处骗取金额二倍以上五倍以下的罚款)
+_MULTIPLE = frozenset({"倍"})
 
 
 def asked_units(text: str) -> frozenset | None:
@@ -81,7 +83,7 @@ def asked_units(text: str) -> frozenset | None:
     unit it names (多少吨); None when the question does not say."""
     named = set(_ASKED_UNIT.findall(text))
     if named & set(lx.CURRENCY_UNITS) or (not named and any(word in text for word in lx.MONEY_WORDS)):
-        return frozenset(lx.CURRENCY_UNITS) | _SHARE
+        return frozenset(lx.CURRENCY_UNITS) | _SHARE | _MULTIPLE
     if named & set(lx.COUNTERS):
         return frozenset(lx.COUNTERS)
     return frozenset(named) or None

@@ -266,3 +266,11 @@ def test_kinds_and_tiers_are_counted():
     assert [(s.value, s.unit) for s in find_amount("国旗之通用尺寸定为如下五种，各界酌情选用")] == [(5, "种")]
     assert [(s.value, s.unit) for s in find_amount("补贴分三档发放")] == [(3, "档")]
     assert find_amount("各种形式、种植面积") == []
+
+
+def test_a_person_is_found_next_to_a_title_or_after_a_contacts_unit():
+    from rag.person import find_person
+
+    assert [s.text for s in find_person("联系人：市经信局毛凡晓0818—3090933")] == ["毛凡晓"]
+    assert [s.text for s in find_person("总理 李克强")] == ["李克强"]
+    assert find_person("由市经信局负责统计") == []  # a unit with no title before it names nobody

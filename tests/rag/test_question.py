@@ -68,6 +68,8 @@ def test_a_short_name_ending_with_the_titles_type_word_names_it():
     assert analyse("上海专家库办法里专家聘期多久？", library, classify).documents == (expert,)
     assert _short_name("上海的管理办法有哪些", expert.title) == ""  # the place and the type word alone
     assert analyse("转移方案有哪些要求？", library, classify).documents == ()  # too short to name one
+    # …unless the user points at it: 这份 + two characters of the title + its type word
+    assert [d.title for d in analyse("这份转移方案有哪些要求？", library, classify).documents] == ["达州市承接制造业有序转移工作方案"]
 
 
 def test_a_named_documents_status_word_is_not_the_questions_wording():
@@ -136,6 +138,7 @@ def test_the_typed_refusal_rule_waits_for_a_clear_kind():
     ("专项资金有多少亿元？", "亿元", "家"),
     ("上海要新增多少张注册证？", "件", "元"),
     ("年产量要达到多少吨？", "吨", "家"),
+    ("骗取补贴会被罚多少？", "倍", "吨"),  # 处骗取金额二倍以上五倍以下的罚款
 ])
 def test_an_amount_question_says_which_units_answer_it(question, wanted, unwanted):
     from rag.refusal import asked_units
