@@ -190,6 +190,7 @@ def test_the_unit_word_lists_do_what_their_names_say():
     ("居住证由哪一级公安机关签发？", []),  # a permit issued, not a document signed
     ("国旗法是哪天通过的？", []),  # passed first, amended since: the text's own history answers, not the date of issue
     ("这个办法何时印发？", ["date"]),
+    ("这份文件是哪个机关发的、落款日期是哪天？", ["issuer", "date"]),
 ])
 def test_document_facts_are_read_in_the_order_asked(question, asked):
     from rag.kinds.docfact import facets
