@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +73,9 @@ class FixedVectors:
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, DIMENSION), np.float32)
 
 
-def corpus_sentences() -> list[str]:
+def corpus_sentences(answer_free: bool = False) -> list[str]:
+    """The real sentences distractors are cut from; `answer_free` leaves out those that answer an
+    evaluation question (see `answer_bearing`)."""
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
     realdocs = ROOT.parent / "shared" / "realdocs"
     if realdocs.exists():
@@ -80,7 +83,30 @@ def corpus_sentences() -> list[str]:
     sentences = []
     for text in texts:
         sentences += [s.strip() for s in re.findall(r"[^。；\n]{12,200}[。；]", text)]
-    return sentences
+    return [s for s in sentences if not answer_bearing(s)] if answer_free else sentences
+
+
+ANSWER_OVERLAP = 12  # characters a sentence shares with a gold quote to count as that quote's copy
+
+
+@lru_cache(maxsize=1)
+def _answers() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    lines = (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    asked = [json.loads(line) for line in lines if line.strip()]
+    quotes = tuple(g["quote"] for q in asked for g in q["gold"] if g.get("quote"))
+    values = tuple(m for q in asked if q.get("answerable", True) for m in q["must_contain"] if len(m) >= 2)
+    return quotes, values
+
+
+def answer_bearing(sentence: str) -> bool:
+    """Whether the sentence answers an evaluation question: it shares a run of ANSWER_OVERLAP characters
+    with a gold quote or holds a required answer value. A distractor made of such sentences is a copy of
+    the answer under another title, not a distractor: with 3 of ~600 sentences per chunk, 10⁵ chunks
+    hold every answer sentence ~500 times, and no index can tell which copy the question meant."""
+    quotes, values = _answers()
+    runs = {sentence[i:i + ANSWER_OVERLAP] for i in range(max(1, len(sentence) - ANSWER_OVERLAP + 1))}
+    return any(run in quote for quote in quotes for run in runs) \
+        or any(quote[:ANSWER_OVERLAP] in sentence for quote in quotes) or any(v in sentence for v in values)
 
 
 def synthetic_document(number: int, sentences: list[str], rng: random.Random):
@@ -108,13 +134,13 @@ def synthetic_document(number: int, sentences: list[str], rng: random.Random):
     return parsed, chunk_document(parsed, 360)
 
 
-def build(settings, n: int, encoder=None) -> dict:
+def build(settings, n: int, encoder=None, answer_free: bool = False) -> dict:
     from ingest.index import PolicyIndex
 
     encoder = encoder or FixedVectors()
     index = PolicyIndex(settings, create=True)
     index.check_model(encoder.name, encoder.dimension)
-    sentences, rng = corpus_sentences(), random.Random(7)
+    sentences, rng = corpus_sentences(answer_free), random.Random(7)
     started, written, number = time.perf_counter(), 0, 0
     with index.writing():
         while written < n:
@@ -202,7 +228,7 @@ def disk_mb(folder: Path) -> float:
     return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
 
 
-def run(n: int, keep: Path | None, embedder=None) -> dict:
+def run(n: int, keep: Path | None, embedder=None, answer_free: bool = False) -> dict:
     """One size; with `embedder` (the real model) distractors get real-model vectors and hit@5 is run."""
     from ingest.settings import Settings
 
@@ -214,7 +240,7 @@ def run(n: int, keep: Path | None, embedder=None) -> dict:
             from bench.distractors import CachedVectors
 
             encoder = CachedVectors(embedder, "distractors")
-        result = {"chunks": n, **build(settings, n, encoder)}
+        result = {"chunks": n, **build(settings, n, encoder, answer_free), "answer_free": answer_free}
         if encoder is not None:
             encoder.save()
         if n:
@@ -237,6 +263,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="build under this folder and keep the indexes")
     parser.add_argument("--hit5", action="store_true", help="real-model distractor vectors; hit@5 of the question set")
+    parser.add_argument("--answer-free", action="store_true",
+                        help="distractors without the sentences that answer an evaluation question")
     parser.add_argument("--results", type=Path, help="append each size's JSON line here (and plot what it holds)")
     parser.add_argument("--plot", type=Path, help="write the log-log chart (PNG) here")
     args = parser.parse_args()
@@ -249,7 +277,7 @@ def main() -> None:
         embedder.prepare_passages()  # the int8 encoder ingest uses, built and validated once
     rows = []
     for n in args.sizes:
-        row = run(n, args.keep, embedder)
+        row = run(n, args.keep, embedder, args.answer_free)
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         if args.results:

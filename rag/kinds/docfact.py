@@ -38,6 +38,16 @@ _BASIS = re.compile(r"(?:根据|依据|按照|贯彻落实|对接落实|贯彻|�
                     r"((?:《[^》]+》(?:[（(][^）)]{2,30}[）)])?[、和及]?)+)")
 
 
+# 67号文贯彻的那份指导意见是哪天印发的？旧版办法哪天施行的？ — the fact is asked of a document the named
+# one refers to (its basis, the version it replaced), not of the named one
+_REFERENCED = re.compile(r"(贯彻|依据|根据|按照|落实|对接|替代|取代|旧的|废止的?)[^，。？?、]{0,16}?"
+                         r"(通知|意见|办法|规定|条例|方案|文件|规划|纲要)|上一版|前一版|旧版|老版"
+                         r"|\b(earlier|previous|former|old|replaced|superseded)\b[^,.?]{0,40}?"
+                         r"\b(version|regulations?|measures|notice|document|plan|opinions?)\b", re.IGNORECASE)
+# facts only the document itself can state about another one
+_OWN_FACETS = ("basis", "title", "number")
+
+
 def facets(text: str) -> list[str]:
     """Every fact asked, in the order the question asks them (哪天印发？哪天生效？ → date, effective)."""
     found = []
@@ -180,17 +190,25 @@ def answer(ctx):
     from rag.answering import refuse
     from rag.models import Answer, Citation
 
-    if ctx.question.unknown_doc_numbers:
-        return citing_documents(ctx)
     asked = ctx.question.asked  # an English question's cues name the facet too (take effect → 施行)
     for number in (d.doc_number for d in ctx.question.documents if d.doc_number):
         asked = asked.replace(number, "")  # the 文号 that names the document is not a question about it
     names = facets(asked)
+    if ctx.question.unknown_doc_numbers:
+        if any(name not in _OWN_FACETS for name in names):  # 沪科规〔2024〕2号当初是哪天施行的？
+            return refuse(ctx, f"已收录文件中没有文号为{'、'.join(ctx.question.unknown_doc_numbers)}的文件，"
+                               f"无从得知其{_labels(names)}")
+        return citing_documents(ctx)
     if "basis" in names:  # 落实哪份文件？名字和文号 — the name and 文号 asked are the basis document's
         names = [name for name in names if name not in ("title", "number")]
     documents = _documents(ctx)
     if not names or not documents:
         return None
+    if "basis" not in names and _REFERENCED.search(asked):
+        referenced = _referenced(ctx, documents)
+        if not referenced:
+            return refuse(ctx, f"问的是{documents[0].label}所引用的另一份文件，已收录文件未载明其{_labels(names)}")
+        documents = referenced
     parts, citations, missing = [], [], []
     for document in documents[:3]:
         named = False  # the document's label opens its first fact; the next ones say 其 (its)
@@ -212,6 +230,18 @@ def answer(ctx):
     if not parts:
         return refuse(ctx, f"已收录文件未载明所问的{'、'.join(dict.fromkeys(missing))}")
     return Answer(ctx.question.text, "；".join(parts), citations, list(ctx.evidence), kind="docfact", confidence=0.9)
+
+
+def _referenced(ctx, documents) -> list:
+    """The documents of the library that the given ones name as their basis (根据《…》（…号）)."""
+    cited = [m.group(2) for document in documents for clause in ctx.assistant.clauses(document.doc_id)[:3]
+             for m in _BASIS.finditer(clause.text)]
+    return [d for d in ctx.assistant.documents() if d not in documents
+            and any((d.doc_number and d.doc_number in text) or f"《{d.title}》" in text for text in cited)]
+
+
+def _labels(names: list[str]) -> str:
+    return "、".join(dict(_FACET_LABELS)[name] for name in names) or "所问信息"
 
 
 _FACET_LABELS = (("title", "标题"), ("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("signer", "签署人"),

@@ -182,6 +182,18 @@ def test_a_document_number_the_library_only_cites_is_answered_by_the_documents_c
     assert asked_about_it.refused, "its own content is not in the library"
 
 
+def test_a_fact_of_a_document_the_named_one_refers_to_is_that_documents_or_refused(assistant):
+    # the Dazhou plan names the province's 67号文 as its basis: its date of issue is that document's
+    followed, _ = _ask(assistant, "达州承接转移方案依据的省里那份实施意见是哪天印发的？")
+    assert not followed.refused and "2022年9月21日" in followed.text
+    assert followed.citations[0].document.doc_number == "川办发〔2022〕67号"
+    # the 10 ministries' opinion it implements is only cited, not held: its date is nowhere
+    cited_only, _ = _ask(assistant, "川办发〔2022〕67号贯彻的那份10部门指导意见，是哪天印发的？")
+    assert cited_only.refused and "2022年9月21日" not in cited_only.text
+    unknown, _ = _ask(assistant, "工信部联政法〔2021〕215号是哪天施行的？")
+    assert unknown.refused and "没有文号为工信部联政法〔2021〕215号的文件" in unknown.text
+
+
 def test_a_value_asked_beside_a_citation_that_does_not_resolve_is_answered_not_looked_up(assistant):
     answer, _ = _ask(assistant, "规划 专栏1，到2025年主营业务收入要达到多少？")
     assert answer.kind != "lookup"
