@@ -208,9 +208,16 @@ ANAPHORA = _re.compile(r"^(那|那么|它|其|该|这|此|上述|这个|那个|�
 # holds one of them wants a name, which most policy texts never give.
 PERSON_TITLES = (
     "总理", "副总理", "主席", "副主席", "书记", "副书记", "省长", "副省长", "市长", "副市长", "县长", "区长",
-    "局长", "副局长", "厅长", "副厅长", "部长", "副部长", "主任", "副主任", "处长", "科长", "负责人", "联系人",
+    "局长", "副局长", "厅长", "副厅长", "部长", "副部长", "主任", "副主任", "处长", "科长", "组长", "副组长",
+    "负责人", "联系人",
     "经办人", "同志",
 )
+
+# A question asking for a telephone number (联系电话是多少？打哪个电话？), and what one looks like in a text
+# (0818—3090933, 18728861968, 12345): a clause without one cannot answer it.
+PHONE_ASKED = _re.compile(r"(电话|座机|手机|热线)(号码|号)?(是|是多少|多少|是什么|呢)|打(哪个|什么)(电话|号码)|联系方式"
+                          r"|(phone|telephone) (number|no)|\bhotline", _re.IGNORECASE)
+PHONE_NUMBER = _re.compile(r"(?<!\d)(?:0\d{2,3}[—–\-－ ]?\d{7,8}|1[3-9]\d{9}|1\d{4})(?!\d)")
 
 # ---- English questions (rag.english) ----------------------------------------------------------
 # An English question's question words as the Chinese question words the kinds and the document-fact

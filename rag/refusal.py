@@ -180,6 +180,8 @@ def decide(question, kind, ranked: list[Candidate]) -> Decision:
     for fact in question.years + question.ordinals:
         if fact not in clause_text and not any(fact in c.evidence.clause.text for c in ranked[:3]):
             return Decision(True, 0.0, f"已收录文件中未找到“{fact}”的相关规定", best)
+    if lx.PHONE_ASKED.search(question.text) and not any(lx.PHONE_NUMBER.search(c.evidence.clause.text) for c in ranked[:3]):
+        return Decision(True, 0.0, "已收录文件中未找到所问的联系电话", best)
     confidence = support(gate_features(judged, kind.answer_types))
     if confidence < gate()["threshold"]:
         return Decision(True, confidence, "已收录文件中未找到能直接回答该问题的条款", best)

@@ -206,3 +206,12 @@ def test_a_quoted_short_name_is_defined_by_the_list_it_names_or_its_spelling_out
     assert not answer.refused and "天然气硫磺" in answer.text and "铜基新材料" in answer.text
     spelled, _ = _ask(assistant, "“双核驱动”是什么？")  # “双核”即：以…为核心
     assert not spelled.refused and "达州高新区、达州经开区为核心" in spelled.text
+
+
+def test_a_telephone_number_or_a_persons_name_the_text_never_gives_is_refused(assistant):
+    phone, _ = _ask(assistant, "融圈强链办的联系电话是多少？")
+    assert phone.refused and "联系电话" in phone.text
+    given, _ = _ask(assistant, "百日攻坚统计表填报有疑问，市经信局的联系人是谁、座机多少？")
+    assert not given.refused and "毛凡晓" in given.text and "0818—3090933" in given.text
+    leader, _ = _ask(assistant, "制造业高质量发展领导小组的组长是哪位市领导？")
+    assert leader.refused

@@ -190,3 +190,10 @@ def test_every_list_the_extractors_read_has_a_behaviour_check():
 @pytest.mark.parametrize(("name", "word"), [(name, word) for name in sorted(CHECKS) for word in LISTS[name]])
 def test_each_entry_does_what_its_list_says(name, word):
     CHECKS[name](word)
+
+
+def test_a_telephone_number_asked_for_and_one_written():
+    assert lexicon.PHONE_ASKED.search("融圈强链办的联系电话是多少？") and lexicon.PHONE_ASKED.search("应该打哪个电话？")
+    assert not lexicon.PHONE_ASKED.search("可以电话申请吗？")  # a way of applying, not a number asked for
+    assert lexicon.PHONE_NUMBER.findall("联系人：市经信局毛凡晓0818—3090933、18728861968") == ["0818—3090933", "18728861968"]
+    assert not lexicon.PHONE_NUMBER.search("2023年5月25日至2023年9月5日")
