@@ -64,8 +64,13 @@ def _best_named(text: str, found: list[Document], documents: list[Document]) -> 
         return None
     best = max(score for score, _, _ in scored)
     chosen = [(d, pieces) for score, d, pieces in scored if score == best]
+    shared = {piece for _, pieces in chosen for piece in pieces if piece}
+    if sum(any(piece in d.title for piece in shared) for d in documents) > MAX_NAMED_ALIKE:
+        return None  # a phrase many titles share (承接产业转移) is the question's topic, not a document's name
     return [d for d, _ in chosen], [piece for _, pieces in chosen for piece in pieces]
 
+
+MAX_NAMED_ALIKE = 3  # documents one phrase may name at once (the province's and the city's 承接…转移 plans)
 
 _GENERIC = ("中华人民共和国", "人民政府", "办公厅", "办公室", "关于", "实施意见", "实施方案", "工作方案",
             "发展", "规划", "行动", "工作", "方案", "意见", "的")

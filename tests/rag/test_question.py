@@ -59,6 +59,12 @@ def test_a_question_naming_two_documents_by_their_short_names_finds_both():
     assert analyse("加班工资怎么算？", DOCUMENTS, classify).documents == ()
 
 
+def test_a_phrase_many_titles_share_is_a_topic_not_a_name():
+    plans = [_document(f"{place}承接产业转移实施方案") for place in ("渠县", "大竹县", "宣汉县", "南充市")]
+    assert analyse("承接产业转移的责任单位有哪些？", DOCUMENTS + plans, classify).documents == ()
+    assert analyse("承接产业转移的责任单位有哪些？", DOCUMENTS + plans[:2], classify).documents  # few share it: a name
+
+
 def test_a_short_name_ending_with_the_titles_type_word_names_it():
     expert = _document("上海市科技专家库管理办法", "沪科规〔2025〕5号", "上海市科学技术委员会", "city")
     points = _document("上海市居住证积分管理办法", "沪府规〔2022〕21号", "上海市人民政府", "city")
