@@ -19,6 +19,7 @@ from ingest.index import PolicyIndex, Snapshot
 from ingest.pipeline import resolve_source
 from ingest.settings import Settings
 from rag import answering
+from rag import lexicon as lx
 from rag.answering import Context, refuse
 from rag.kinds import Kind, classify, kinds
 from rag.models import Answer, Evidence
@@ -167,8 +168,9 @@ class Assistant:
             return Answer(question, "请输入问题，例如：百日攻坚第三季什么时候结束？", refused=True, kind="empty"), \
                 conversation
         analysed = analyse(question, self.documents(), classify)
-        if analysed.english and analysed.anaphoric and not analysed.cues and conversation.question:
-            # "And the wrap-up stage?" asks nothing of its own: it asks the previous question again, of something else.
+        if analysed.anaphoric and conversation.question and not _asks_its_own(analysed):
+            # "And the wrap-up stage?", 那集中攻坚呢？ ask nothing of their own: the previous question is asked
+            # again, of something else.
             previous = analyse(conversation.question, self.documents(), classify)
             analysed = replace(analysed, kind_scores=previous.kind_scores, cues=previous.cues)
         answer = answering.finish(self._answer(analysed, scope or Scope(), conversation))
@@ -176,6 +178,9 @@ class Assistant:
 
     def _remember(self, answer: Answer, question: Question, previous: Conversation) -> Conversation:
         if answer.refused or not answer.citations:
+            if question.documents and not answer.kind == "clarify":
+                # nothing answered, but the document asked about is known: a follow-up (那园区建设那项呢？) asks it too
+                return Conversation(question.doc_ids, None, answer.kind, question.text)
             return previous
         first = answer.citations[0]
         return Conversation(frozenset({first.document.doc_id}), (first.document.doc_id, first.clause.path),
@@ -299,6 +304,17 @@ class Assistant:
         from ingest.chunking import is_parent_path
 
         return "".join(c.heading for c in self.clauses(doc_id) if is_parent_path(c.path, path))
+
+
+OWN_KIND_SCORE = 0.4  # a kind score this high (rag.kinds.classify) says what a follow-up asks by itself
+
+
+def _asks_its_own(question: Question) -> bool:
+    """Whether a follow-up holds question words of its own (那它的牵头部门是谁？) or only a new subject (那集中攻坚呢？)."""
+    if question.english:
+        return bool(question.cues)
+    return any(word in question.text for word in lx.VALUE_ASKING + lx.OWN_QUESTION_WORDS) \
+        or max(question.kind_scores.values(), default=0.0) >= OWN_KIND_SCORE  # 那它的牵头部门呢？ asks who
 
 
 def _within(scope: Scope, doc_ids: frozenset[str]) -> Scope:

@@ -181,6 +181,9 @@ COLLOQUIAL_TO_FORMAL = {
 # Words that ask for a value (not for a clause's text, as 是什么 / 讲了啥 do): a question holding one
 # beside a citation it cannot find (规划专栏7里2025年要建几个平台？) is asked, not looked up.
 VALUE_ASKING = ("几", "多少", "哪", "谁", "何时", "什么时候", "是否", "有没有", "多久", "多长", "能不能", "可不可以")
+# Besides VALUE_ASKING, the words that make a follow-up a question of its own (那它的牵头部门是什么？):
+# without any (那集中攻坚呢？) it asks the previous question again, of something else
+OWN_QUESTION_WORDS = ("什么", "怎么", "怎样", "如何", "吗", "为何", "为什么", "啥")
 # How a question names a level of government without naming the place (the place names come from
 # the documents' issuers: ingest.metadata.place_prefix).
 LEVEL_WORDS = {

@@ -67,6 +67,19 @@ def test_follow_up_questions_use_the_previous_clause(assistant):
     assert "市经济合作外事局" in follow.text and follow.citations[0].clause.path == "三、（一）"
 
 
+def test_a_follow_up_naming_only_a_new_subject_asks_the_previous_question_of_it(assistant):
+    _, state = _ask(assistant, "百日攻坚第三季动员部署阶段几号到几号？")
+    follow, _ = _ask(assistant, "那集中攻坚呢？", state)
+    assert "6月1日" in follow.text and "8月29日" in follow.text
+
+
+def test_a_follow_up_after_a_refusal_stays_in_the_document_asked_about(assistant):
+    refused, state = _ask(assistant, "融圈强链方案里的联系电话是多少？")
+    assert refused.refused and state.doc_ids and state.clause is None
+    follow, _ = _ask(assistant, "那它的牵头部门呢？", state)
+    assert follow.kind != "clarify" and {c.document.doc_id for c in follow.citations + follow.nearest} <= state.doc_ids
+
+
 def test_an_ambiguous_follow_up_in_a_new_chat_asks_which_one(assistant):
     answer, state = _ask(assistant, "这项任务的牵头部门是谁？")
     assert answer.kind == "clarify" and "您指的是哪一项" in answer.text and state == Conversation()
