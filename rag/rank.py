@@ -113,7 +113,8 @@ _BARE_ITEM = 6  # characters: a list item this short is a name, not a statement
 _TABLE_ROWS = 3  # lines ending in a value that make a clause a table
 # A full printed line (24+ characters) that ends without a sentence's punctuation was wrapped, not ended;
 # a heading (一、总体要求, （一）大力承接绿色低碳产业) is shorter.
-_WRAPPED_LINE = re.compile(r"[^\n]{24,}(?<![。！？；：:”’）)…])\n$")
+# A line ending in a mark no sentence ends with (稳定住所、⏎稳定就业) goes on, however short.
+_WRAPPED_LINE = re.compile(r"[^\n]{24,}(?<![。！？；：:”’）)…])\n$|[、，“‘（(《]\n$")
 
 
 def sentences(text: str) -> list[str]:

@@ -109,6 +109,8 @@ def test_a_full_printed_line_that_breaks_off_mid_sentence_goes_on():
     assert sentences(text) == [
         "（三）成年人驾驶电动自行车的，可以在驾驶人座位后部的固定座椅内载一名十六周岁\n以下的未成年人；",
         "一、总体要求", "为贯彻落实有关部署，制定本方案。"]  # a short heading line is not a wrap
+    # a line ending in a mark no sentence ends with goes on, however short
+    assert sentences("一、取消“稳定住所、\n稳定就业”迁入条件限制。") == ["一、取消“稳定住所、\n稳定就业”迁入条件限制。"]
 
 
 def test_a_sentence_about_another_member_of_a_series_does_not_answer():
