@@ -20,6 +20,7 @@ from ingest.pipeline import resolve_source
 from ingest.settings import Settings
 from rag import answering
 from rag import lexicon as lx
+from rag.places import place_of
 from rag.answering import Context, refuse
 from rag.kinds import Kind, classify, kinds
 from rag.models import Answer, Evidence
@@ -231,6 +232,8 @@ class Assistant:
             # first; a city plan that mentions 省级层面 in passing comes after them
             level = next(iter(question.levels))
             evidence = [e for e in evidence if e.document.level == level] + [e for e in evidence if e.document.level != level]
+        if not question.documents:
+            evidence = other_places_last(evidence, question.text, self.documents())
         if follow_up and conversation.clause and (previous := self._evidence_for(*conversation.clause)):
             # The anchor is as close as the closest clause retrieved (an English follow-up has no other
             # similarity to it: "Which department leads that one?" names nothing of it).
@@ -315,6 +318,15 @@ def _asks_its_own(question: Question) -> bool:
         return bool(question.cues)
     return any(word in question.text for word in lx.VALUE_ASKING + lx.OWN_QUESTION_WORDS) \
         or max(question.kind_scores.values(), default=0.0) >= OWN_KIND_SCORE  # 那它的牵头部门呢？ asks who
+
+
+def other_places_last(evidence: list[Evidence], text: str, documents) -> list[Evidence]:
+    """北京电动车…: a document of another place at the same level (南宁's 条例) speaks for that place, not
+    the one asked about: it comes last (the province over a named city still speaks for the city)."""
+    places = {place for document in documents if (place := place_of(document)) and place in text}
+    levels = {d.level for d in documents if place_of(d) in places}
+    other = [e for e in evidence if place_of(e.document) not in places | {None} and e.document.level in levels]
+    return [e for e in evidence if e not in other] + other
 
 
 def _within(scope: Scope, doc_ids: frozenset[str]) -> Scope:

@@ -122,3 +122,21 @@ def test_a_sentence_about_another_member_of_a_series_does_not_answer():
     assert not _about_another_member("第二类、第三类医疗器械审评时限压缩至40个工作日。", asked)
     assert not _about_another_member("审评时限压缩至40个工作日。", asked)  # says no class: may be about all
     assert members("二级以上医院") == {}  # a threshold, not a member
+
+
+def test_a_document_of_another_place_at_the_same_level_comes_last():
+    from ingest.models import Clause, Document
+    from rag.assistant import other_places_last
+    from rag.models import Evidence
+
+    def document(title, level):
+        return Document(doc_id=title, title=title, doc_number=None, issuer=None, date=None, status="final",
+                        level=level, addressees=(), source=f"{title}.txt", content_hash="x")
+
+    nanning, beijing = document("南宁市电动自行车管理条例", "city"), document("北京市非机动车管理条例", "city")
+    law, province = document("中华人民共和国道路交通安全法", "national"), document("北京市人民政府关于…的意见", "province")
+    clause = Clause(path="第十五条", heading="", text="号牌有效期为十年。")
+    evidence = [Evidence(d, clause, 1.0, clause.text, 0.9) for d in (nanning, law, beijing)]
+    ordered = other_places_last(evidence, "北京电动车的号牌能用多少年？", [nanning, beijing, law, province])
+    assert [e.document for e in ordered] == [law, beijing, nanning]
+    assert other_places_last(evidence, "电动车的号牌能用多少年？", [nanning, beijing, law]) == evidence  # no place named
