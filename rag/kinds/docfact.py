@@ -19,6 +19,7 @@ _FACETS = (
     ("title", r"是(什么|哪个|哪份|哪一个)文件|叫什么|全称|标题是|文件名|what (is|was) (this|the) document(?! number)|title"),
     ("number", r"文号|发文字号|几号文|令第|document number"),
     ("size", r"(几|多少)(条|章)|一共.{0,3}(条|章)|how many (articles|chapters)"),
+    ("expiry", r"有效期|(什么时候|何时|哪天|哪年)(失效|到期|废止|截止)|用到(哪|什么时候)|valid (until|through|for)|expir"),
     ("effective", r"施行|生效|起实施|开始实施|实施日期|执行日期|in force|take effect|effective"),
     ("issuer", r"谁(发|印发|颁布|制定|出台)|哪个(部门|机关|单位)(发|印发|颁布|发布|出台|制定)|哪些(部门|机关|单位).{0,4}(联合|印发|发布)|发文(机关|单位)|联合(印发|发布)|(是|由)[^，。？]{1,12}(发|印发|发布|颁布|出台)的|issued by|who issued|which (body|agency)"),
     ("signer", r"签署|签名|落款人|signed|signatory"),
@@ -46,6 +47,9 @@ _REFERENCED = re.compile(r"(贯彻|依据|根据|按照|落实|对接|替代|取
                          r"\b(version|regulations?|measures|notice|document|plan|opinions?)\b", re.IGNORECASE)
 # facts only the document itself can state about another one
 _OWN_FACETS = ("basis", "title", "number")
+
+
+_EXPIRY = re.compile(r"有效期(至|到|为)([^。；，,\n]{2,20}?)(?=[。；，,\n]|$)")
 
 
 def facets(text: str) -> list[str]:
@@ -86,6 +90,11 @@ def _fact(ctx, document, name: str):
             return None
         day = _chinese_date(document.effective_date)
         return f"{label}自{day}起施行", [day]
+    if name == "expiry":  # 本办法自…起施行，有效期至2030年8月31日 — said at the end of the text
+        for clause in reversed(ctx.assistant.clauses(document.doc_id)[-4:]):
+            if found := _EXPIRY.search(clause.text):
+                return f"{label}有效期{found.group(1)}{found.group(2)}", [found.group(0)]
+        return None
     if name == "issuer":
         issuers = document.issuers or ((document.issuer,) if document.issuer else ())
         if not issuers:
@@ -227,6 +236,8 @@ def answer(ctx):
                 if citation not in citations:
                     citations.append(citation)
             parts.append(text)
+    if not parts and set(missing) == {"有效期"}:
+        return None  # 号牌有效期几年？ asks what a clause says, not when the document expires
     if not parts:
         return refuse(ctx, f"已收录文件未载明所问的{'、'.join(dict.fromkeys(missing))}")
     return Answer(ctx.question.text, "；".join(parts), citations, list(ctx.evidence), kind="docfact", confidence=0.9)
@@ -244,7 +255,7 @@ def _labels(names: list[str]) -> str:
     return "、".join(dict(_FACET_LABELS)[name] for name in names) or "所问信息"
 
 
-_FACET_LABELS = (("title", "标题"), ("number", "文号"), ("effective", "施行日期"), ("issuer", "发文机关"), ("signer", "签署人"),
+_FACET_LABELS = (("title", "标题"), ("number", "文号"), ("expiry", "有效期"), ("effective", "施行日期"), ("issuer", "发文机关"), ("signer", "签署人"),
                  ("date", "成文日期"),
                  ("status", "文件状态"), ("size", "条文数量"), ("basis", "制定依据"), ("kind", "文件类型"),
                  ("addressees", "主送单位"), ("copied", "抄送单位"), ("annexes", "附件"))

@@ -197,6 +197,7 @@ def test_the_unit_word_lists_do_what_their_names_say():
     ("国旗法是哪天通过的？", []),  # passed first, amended since: the text's own history answers, not the date of issue
     ("这个办法何时印发？", ["date"]),
     ("这份文件是哪个机关发的、落款日期是哪天？", ["issuer", "date"]),
+    ("这个办法从哪天开始实施，有效期到什么时候为止？", ["effective", "expiry"]),
 ])
 def test_document_facts_are_read_in_the_order_asked(question, asked):
     from rag.kinds.docfact import facets
@@ -217,3 +218,11 @@ def test_a_decree_is_signed_by_the_person_under_its_text():
     assert _fact(ctx, decree, "signer") == ("《居住证暂行条例》（国务院令第663号）由李克强签署", ["李克强"])
     unsigned = SimpleNamespace(assistant=SimpleNamespace(clauses=lambda doc_id: [body]))
     assert _fact(unsigned, decree, "signer") is None
+
+
+def test_a_documents_validity_is_read_from_its_closing_clause():
+    from rag.kinds.docfact import _EXPIRY
+
+    found = _EXPIRY.search("第三十条 本办法自2025年9月1日起施行，有效期至2030年8月31日。原办法同时废止。")
+    assert found and found.group(1) + found.group(2) == "至2030年8月31日"
+    assert _EXPIRY.search("有效期为5年。").group(2) == "5年"
