@@ -20,12 +20,13 @@ _FACETS = (
     ("number", r"文号|发文字号|几号文|令第|document number"),
     ("size", r"(几|多少)(条|章)|一共.{0,3}(条|章)|how many (articles|chapters)"),
     ("expiry", r"有效期|(什么时候|何时|哪天|哪年)(失效|到期|废止|截止)|用到(哪|什么时候)|valid (until|through|for)|expir"),
-    ("effective", r"施行|生效|起实施|开始实施|实施日期|执行日期|in force|take effect|effective"),
+    ("effective", r"施行|生效|起实施|开始实施|起执行|开始执行|实施日期|执行日期|in force|take effect|effective"),
     ("issuer", r"谁(发|印发|颁布|制定|出台)|哪个(部门|机关|单位)(发|印发|颁布|发布|出台|制定)|哪些(部门|机关|单位).{0,4}(联合|印发|发布)|发文(机关|单位)|联合(印发|发布)|(是|由)[^，。？]{1,12}(发|印发|发布|颁布|出台)的|issued by|who issued|which (body|agency)"),
     ("signer", r"签署|签名|落款人|signed|signatory"),
     ("date", r"(哪天|何时)(发|印发|发布|颁布|出)|什么时候(发|印发|发布|颁布|出台|公布|通过)|(issued|published|印发|发布|颁布)[^。？?]{0,12}(and when|以及?什么时候|和什么时候|何时)|(印发|发布|颁布|公布|成文|通过)(日期|时间|的时间)|落款(日期|时间|是哪天|在哪天)|哪一年(发|出台|颁布|通过)|when (was|were) .*(issued|published|passed|adopted)"),
     ("status", r"(是|还是|属于|算).{0,6}(正式|征求意见稿|草案|试行)|正式文件|(草案|征求意见稿|试行)(吗|么|呢)|生效了吗|\bdraft\b|final version"),
-    ("basis", r"(根据|依据|按照).{0,6}(哪|什么)(个|份|部)?.{0,6}(文件|法|规定|制定|要求)|上位法|based on which|制定依据"
+    ("basis", r"(根据|依据|按照).{0,6}(哪|什么)(个|份|部)?.{0,6}(文件|法|规定|制定|要求)|按.{0,6}(哪|什么)(个|份|部)?.{0,8}制定"
+              r"|上位法|based on which|制定依据"
               r"|落实.{0,12}(哪|什么)(个|份|部|项)?.{0,10}(文件|意见|精神|政策|要求|规定|法)|implement(s|ing)? which"),
     ("kind", r"什么(类型|性质)的文件|属于(法律|条例|规章)|what kind of document"),
     ("addressees", r"主送|发给(哪|谁)|下发(给|到)(哪|谁)|addressed to"),
@@ -35,7 +36,7 @@ _FACETS = (
 
 
 # 根据《X》, 为贯彻落实工业和信息化部等10部门《X》（文号）, 对接落实《X》: who issued it, then the titles
-_BASIS = re.compile(r"(?:根据|依据|按照|贯彻落实|对接落实|贯彻|落实)([^《。；：:]{0,40}?)"
+_BASIS = re.compile(r"(?:根据|依据|按照|贯彻落实|对接落实|贯彻|落实)([^《。；：:，]{0,40}?)"
                     r"((?:《[^》]+》(?:[（(][^）)]{2,30}[）)])?[、和及]?)+)")
 
 
@@ -49,6 +50,8 @@ _REFERENCED = re.compile(r"(贯彻|依据|根据|按照|落实|对接|替代|取
 _OWN_FACETS = ("basis", "title", "number")
 
 
+# 自下发之日起施行, 自2016年1月1日起施行 — not a draft's blank 自年月日起施行
+_IN_FORCE = re.compile(r"自(?=[^。；，,\n]{0,20}?(?:\d|之日|[〇零一二三四五六七八九十]))[^。；，,\n]{1,20}?起(?:施行|执行|实施|生效)")
 _EXPIRY = re.compile(r"有效期(至|到|为)([^。；，,\n]{2,20}?)(?=[。；，,\n]|$)")
 
 
@@ -86,7 +89,10 @@ def _fact(ctx, document, name: str):
             return f"{label}的文号是{document.doc_number}", [document.doc_number]
         return f"{label}未标注文号" + (f"（{document.status_word}）" if document.status_word else ""), [document.title]
     if name == "effective":
-        if not document.effective_date:
+        if not document.effective_date:  # 本“意见”自下发之日起施行: the text says when, with no date
+            for clause in reversed(ctx.assistant.clauses(document.doc_id)[-4:]):
+                if found := _IN_FORCE.search(clause.text):
+                    return f"{label}{found.group(0)}", [found.group(0)]
             return None
         day = _chinese_date(document.effective_date)
         return f"{label}自{day}起施行", [day]

@@ -226,3 +226,11 @@ def test_a_documents_validity_is_read_from_its_closing_clause():
     found = _EXPIRY.search("第三十条 本办法自2025年9月1日起施行，有效期至2030年8月31日。原办法同时废止。")
     assert found and found.group(1) + found.group(2) == "至2030年8月31日"
     assert _EXPIRY.search("有效期为5年。").group(2) == "5年"
+
+
+def test_a_documents_entry_into_force_without_a_date_is_read_from_its_text():
+    from rag.kinds.docfact import _IN_FORCE, facets
+
+    assert _IN_FORCE.search("本“意见”自下发之日起施行。") and not _IN_FORCE.search("本法自年月日起施行。")  # a draft's blank
+    assert facets("这个意见从什么时候开始执行？") == ["effective"]
+    assert facets("53号文是按省里哪个文件要求制定的？") == ["basis"]
