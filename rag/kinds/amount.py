@@ -10,6 +10,7 @@ KIND = Kind(
     "How much is the fine?", "What is the target value?", "How many points are given?",
     "增长多少百分点？", "最高多少分？", "投资额要达到多少？",
 ),
-    cues=r"多少|百分之几|几成|几倍|几个|几家|几项|几次|几分|多大年纪|多少岁|几岁|规模多大|多大规模|多大面积|有多大|多高|多重|比例|占比|比重|目标|罚款|金额|标准|分值|\bhow (much|many)\b|\bfine\b|\bpercent",
+    # 多少年 / 多少天 ask how long (rag.kinds.duration), not how much
+    cues=r"多少(?!年|天|个月|月|周|个星期|小时|分钟|个工作日|工作日|日)|百分之几|几成|几倍|几个|几家|几项|几次|几分|多大年纪|多少岁|几岁|规模多大|多大规模|多大面积|有多大|多高|多重|比例|占比|比重|目标|罚款|金额|标准|分值|\bhow (much|many)\b|\bfine\b|\bpercent",
     answer_types=("amount",),
 )

@@ -12,5 +12,6 @@ KIND = Kind(
     "暂扣最长几个月？", "过渡期有多长？",
 ),
     cues=r"多久|多长时间|多长|几天|多少天|几个月|多少个月|几年|多少年|期限|有效期|工作日|\bhow long\b|\bdays?\b|\bmonths?\b",
-    answer_types=("duration",),
+    # a period from one date to another says how long too (从2023年5月25日开始至2023年9月5日结束)
+    answer_types=("duration", "date_range"),
 )

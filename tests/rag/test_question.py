@@ -30,6 +30,7 @@ DOCUMENTS = [
     ("推进会多久召开一次？", "frequency"), ("指标体系由哪几块组成？", "list"), ("“四轮驱动”指哪四个？", "list"),
     ("How often is the meeting held?", "frequency"), ("未成年工是多大年纪的人？", "amount"),
     ("补贴什么节点拨付？", "when"), ("生育保险费按工资总额的百分之几缴纳？", "amount"), ("积分在什么时间节点确认？", "when"),
+    ("号牌能用多少年？", "duration"), ("领导小组组长是哪位领导？", "person"),
 ])
 def test_every_kind_is_scored_and_the_best_wins(question, kind):
     scores = classify(question)
