@@ -24,7 +24,12 @@ def named_groups(question: str, documents: list[Document]) -> list[list[Document
     the rest of the question is read for another. Documents one phrase names alike (承接制造业转移
     的意见: the province's and the city's) form one group."""
     text = normalize_for_matching(question)
-    named = [d for score, d in match_documents(documents, text) if score >= 6]
+    matched = [(score, d) for score, d in match_documents(documents, text) if score >= 6]
+    if len(matched) > MAX_NAMED_ALIKE:  # 67号文 where many documents are 67号: only more than the number names one
+        best = matched[0][0]
+        matched = [(score, d) for score, d in matched if score == best > 6]
+        matched = matched if len(matched) <= MAX_NAMED_ALIKE else []
+    named = [d for _, d in matched]
     if named:
         return [[d] for d in named]
     # 北京电动自行车…: a title piece (电动自行车) does not name another place's document (南宁市电动自行车…)

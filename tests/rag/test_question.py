@@ -66,6 +66,14 @@ def test_a_phrase_many_titles_share_is_a_topic_not_a_name():
     assert analyse("承接产业转移的责任单位有哪些？", DOCUMENTS + plans[:2], classify).documents  # few share it: a name
 
 
+def test_a_serial_number_many_documents_share_names_none_of_them():
+    many = [_document(f"{place}招商引资实施方案", f"{prefix}〔2021〕67号") for place, prefix in
+            (("渠县", "渠府办发"), ("大竹县", "竹府办发"), ("宣汉县", "宣府办发"), ("南充市", "南府办发"))]
+    assert analyse("67号文里脱贫地区那条谁牵头？", DOCUMENTS + many, classify).documents == ()
+    assert [d.doc_number for d in analyse("67号文里脱贫地区那条谁牵头？", DOCUMENTS, classify).documents] == ["川办发〔2022〕67号"]
+    assert [d.doc_number for d in analyse("川办发〔2022〕67号谁牵头？", DOCUMENTS + many, classify).documents] == ["川办发〔2022〕67号"]
+
+
 def test_a_short_name_ending_with_the_titles_type_word_names_it():
     expert = _document("上海市科技专家库管理办法", "沪科规〔2025〕5号", "上海市科学技术委员会", "city")
     points = _document("上海市居住证积分管理办法", "沪府规〔2022〕21号", "上海市人民政府", "city")
