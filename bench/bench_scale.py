@@ -304,9 +304,12 @@ def plot(rows: list[dict], out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    by_size = {row["chunks"]: row for row in rows if row.get("chunks") and "ask_p50_ms" in row}
+    # the index panels keep the full-generator runs where both exist (an answer-free rerun may reuse cached vectors)
+    ordered = sorted(rows, key=lambda row: not row.get("answer_free"))
+    by_size = {row["chunks"]: row for row in ordered if row.get("chunks") and "ask_p50_ms" in row}
     sizes = sorted(by_size)
-    quality = {row["chunks"]: row for row in rows if "hit5" in row}
+    quality = {row["chunks"]: row for row in rows if "hit5" in row and not row.get("answer_free")}
+    answer_free = {row["chunks"]: row for row in rows if "hit5" in row and row.get("answer_free")}
     panels = 3 if quality else 2
     figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 4))
     left, right = axes[0], axes[1]
@@ -326,8 +329,14 @@ def plot(rows: list[dict], out: Path) -> None:
     if quality:
         marks = sorted(quality)
         places = [max(n, 100) for n in marks]  # the small index alone (N = 0) is drawn at 10²
-        axes[2].semilogx(places, [quality[n]["hit5"] for n in marks], marker="o", label="hit@5")
-        axes[2].semilogx(places, [quality[n]["accuracy"] for n in marks], marker="o", label="accuracy")
+        axes[2].semilogx(places, [quality[n]["hit5"] for n in marks], marker="o", label="hit@5 (answer copies)")
+        axes[2].semilogx(places, [quality[n]["accuracy"] for n in marks], marker="o", label="accuracy (answer copies)")
+        if answer_free:  # distractors without the sentences that answer a question (--answer-free)
+            free = sorted(answer_free)
+            axes[2].semilogx([max(n, 100) for n in free], [answer_free[n]["hit5"] for n in free], marker="s",
+                             linestyle="--", label="hit@5 (answer-free)")
+            axes[2].semilogx([max(n, 100) for n in free], [answer_free[n]["accuracy"] for n in free], marker="s",
+                             linestyle="--", label="accuracy (answer-free)")
         axes[2].set_ylim(0, 1)
         axes[2].set_xlabel("distractor chunks (10² = none)")
         axes[2].grid(True, which="both", alpha=0.3)
