@@ -21,6 +21,7 @@ from ingest.settings import Settings
 from rag import answering
 from rag import lexicon as lx
 from rag.places import place_of
+from rag.refusal import SURE_SCORE
 from rag.answering import Context, refuse
 from rag.kinds import Kind, classify, kinds
 from rag.models import Answer, Evidence
@@ -179,7 +180,7 @@ class Assistant:
 
     def _remember(self, answer: Answer, question: Question, previous: Conversation) -> Conversation:
         if answer.refused or not answer.citations:
-            if question.documents and not answer.kind == "clarify":
+            if question.documents and answer.kind != "clarify":
                 # nothing answered, but the document asked about is known: a follow-up (那园区建设那项呢？) asks it too
                 return Conversation(question.doc_ids, None, answer.kind, question.text)
             return previous
@@ -309,15 +310,12 @@ class Assistant:
         return "".join(c.heading for c in self.clauses(doc_id) if is_parent_path(c.path, path))
 
 
-OWN_KIND_SCORE = 0.4  # a kind score this high (rag.kinds.classify) says what a follow-up asks by itself
-
-
 def _asks_its_own(question: Question) -> bool:
     """Whether a follow-up holds question words of its own (那它的牵头部门是谁？) or only a new subject (那集中攻坚呢？)."""
     if question.english:
         return bool(question.cues)
     return any(word in question.text for word in lx.VALUE_ASKING + lx.OWN_QUESTION_WORDS) \
-        or max(question.kind_scores.values(), default=0.0) >= OWN_KIND_SCORE  # 那它的牵头部门呢？ asks who
+        or max(question.kind_scores.values(), default=0.0) >= SURE_SCORE  # 那它的牵头部门呢？ asks who, surely
 
 
 def other_places_last(evidence: list[Evidence], text: str, documents) -> list[Evidence]:

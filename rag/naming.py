@@ -12,6 +12,8 @@ from rag import lexicon as lx
 from rag.lookup import match_documents
 from rag.places import place_of
 
+MAX_NAMED_ALIKE = 3  # documents one phrase may name at once (the province's and the city's 承接…转移 plans)
+
 
 def named_documents(question: str, documents: list[Document]) -> list[Document]:
     """Documents named by 文号 or by a distinctive piece of their title (百日攻坚, 十四五, 融圈强链)."""
@@ -74,8 +76,6 @@ def _best_named(text: str, found: list[Document], documents: list[Document]) -> 
         return None  # a phrase many titles share (承接产业转移) is the question's topic, not a document's name
     return [d for d, _ in chosen], [piece for _, pieces in chosen for piece in pieces]
 
-
-MAX_NAMED_ALIKE = 3  # documents one phrase may name at once (the province's and the city's 承接…转移 plans)
 
 _GENERIC = ("中华人民共和国", "人民政府", "办公厅", "办公室", "关于", "实施意见", "实施方案", "工作方案",
             "发展", "规划", "行动", "工作", "方案", "意见", "的")

@@ -22,6 +22,7 @@ def _pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name)).lower()
 
 
+@lru_cache(maxsize=65536)  # asked of every document for every question (naming, evidence order)
 def place_of(document: Document) -> str | None:
     """The place a document is issued for (四川, 达州, 上海), from its issuer or else its title."""
     for name in (document.issuer, document.title):

@@ -78,6 +78,15 @@ def _clause_with(ctx, document, needles: list[str]):
     return None, None
 
 
+def _in_closing_clauses(ctx, document, pattern: re.Pattern):
+    """The pattern's match in the document's last clauses, last first: where a text says when it takes
+    effect and how long it stays valid."""
+    for clause in reversed(ctx.assistant.clauses(document.doc_id)[-4:]):
+        if found := pattern.search(clause.text):
+            return found
+    return None
+
+
 def _fact(ctx, document, name: str):
     """(answer text, quote needles) for one facet of one document; None when the document does not say."""
     label = document.label
@@ -90,17 +99,13 @@ def _fact(ctx, document, name: str):
         return f"{label}未标注文号" + (f"（{document.status_word}）" if document.status_word else ""), [document.title]
     if name == "effective":
         if not document.effective_date:  # 本“意见”自下发之日起施行: the text says when, with no date
-            for clause in reversed(ctx.assistant.clauses(document.doc_id)[-4:]):
-                if found := _IN_FORCE.search(clause.text):
-                    return f"{label}{found.group(0)}", [found.group(0)]
-            return None
+            found = _in_closing_clauses(ctx, document, _IN_FORCE)
+            return (f"{label}{found.group(0)}", [found.group(0)]) if found else None
         day = _chinese_date(document.effective_date)
         return f"{label}自{day}起施行", [day]
-    if name == "expiry":  # 本办法自…起施行，有效期至2030年8月31日 — said at the end of the text
-        for clause in reversed(ctx.assistant.clauses(document.doc_id)[-4:]):
-            if found := _EXPIRY.search(clause.text):
-                return f"{label}有效期{found.group(1)}{found.group(2)}", [found.group(0)]
-        return None
+    if name == "expiry":  # 本办法自…起施行，有效期至2030年8月31日
+        found = _in_closing_clauses(ctx, document, _EXPIRY)
+        return (f"{label}有效期{found.group(1)}{found.group(2)}", [found.group(0)]) if found else None
     if name == "issuer":
         issuers = document.issuers or ((document.issuer,) if document.issuer else ())
         if not issuers:
