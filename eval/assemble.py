@@ -10,8 +10,8 @@ Run once when a written file is added (`python -m eval.assemble`); the result is
   the id, three quarters train (the test and train buckets) and a quarter dev.
 - realdocs_*.jsonl (written from the realdocs alone): every question about a HELD_OUT document → test;
   the others by a hash of the question id: half test, a quarter train, a quarter dev.
-- fresh_*.jsonl (session 8: written from the documents alone, HELD_OUT documents excluded, and measured
-  once before any change of that session, as a stand-in for unseen questions) → dev.
+- fresh_*.jsonl (sessions 8 and 10: written from the documents alone, HELD_OUT documents excluded, and
+  measured once before any change of that session, as a stand-in for unseen questions) → dev.
 - pairs_*.jsonl (session 8: an answerable question and an unanswerable one on the same clause, written
   to teach refusal) → train.
 A follow-up always takes the split of the question it follows. Categories of v1 are renamed to the
