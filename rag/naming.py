@@ -95,11 +95,15 @@ def _short_name(text: str, title: str) -> str:
             continue
         for start in range(max(0, match.start() - 12), match.start() - 1):
             fragment = text[start:match.start()]
-            # the place alone (上海…办法) names no document: three more characters must come from the title
+            # the place alone (上海…办法) names no document: three more characters must come from the title,
+            # or two after the title's own place (上海积分办法, 上海的积分办法)
             rest = re.sub(rf"^{re.escape(place[0])}(?:{re.escape(place[1])})?", "", fragment) if place else fragment
+            placed = rest != fragment
+            rest = rest.removeprefix("的") if placed else rest
             # after a demonstrative (这份落户意见) two characters are enough: the user points at one document
             pointed = len(rest) == 2 and text[:start].endswith(lx.DOCUMENT_DEMONSTRATIVES)
-            if (len(rest) >= 3 or pointed) and _in_pieces(fragment, title[:-len(match.group())]):
+            if (len(rest) >= 3 or pointed or (placed and len(rest) == 2)) \
+                    and _in_pieces(rest if placed else fragment, title[:-len(match.group())]):
                 best = max(best, text[start:match.end()], key=len)
                 break
     return best

@@ -82,6 +82,10 @@ def test_a_short_name_ending_with_the_titles_type_word_names_it():
     assert [d.title for d in analyse("承接转移方案有哪些要求？", library, classify).documents] == ["达州市承接制造业有序转移工作方案"]
     assert analyse("上海专家库办法里专家聘期多久？", library, classify).documents == (expert,)
     assert _short_name("上海的管理办法有哪些", expert.title) == ""  # the place and the type word alone
+    # after the title's own place two characters of it are enough (上海积分办法, 上海的积分办法)
+    assert analyse("上海的积分办法里，积分在哪个环节确认？", library, classify).documents == (points,)
+    assert analyse("上海积分办法怎么算学历分？", library, classify).documents == (points,)
+    assert analyse("北京积分办法怎么算学历分？", library, classify).documents == ()  # another place's
     assert analyse("转移方案有哪些要求？", library, classify).documents == ()  # too short to name one
     # …unless the user points at it: 这份 + two characters of the title + its type word
     assert [d.title for d in analyse("这份转移方案有哪些要求？", library, classify).documents] == ["达州市承接制造业有序转移工作方案"]
