@@ -38,6 +38,23 @@ def english_cues(text: str) -> str:
     return "".join(dict.fromkeys(words for _, words in ordered))
 
 
+@lru_cache(maxsize=1)
+def _content_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(rf"\b(?:{pattern})", re.IGNORECASE), words) for pattern, words in lx.ENGLISH_CONTENT_WORDS.items())
+
+
+def chinese_terms(text: str) -> str:
+    """The Chinese words of policy texts an English question's content words stand for, space-separated
+    ('' when none does): "maternity leave for a female employee" → 产假 女职工. A phrase earlier in the
+    glossary claims its words first (maternity leave is not read again as maternity)."""
+    found: list[tuple[int, str]] = []
+    remaining = text
+    for pattern, words in _content_patterns():
+        found += [(match.start(), words) for match in pattern.finditer(remaining)]
+        remaining = pattern.sub(lambda m: "\0" * len(m.group(0)), remaining)
+    return " ".join(dict.fromkeys(word for _, words in sorted(found) for word in words.split()))
+
+
 _CLAUSE_REF = re.compile(r"\b(" + "|".join(lx.ENGLISH_CLAUSE_UNITS) + r")\s+(\d{1,3})\b", re.IGNORECASE)
 _ANNEX_REF = re.compile(r"\b(?:" + "|".join(lx.ENGLISH_ANNEX_WORDS) + r")\s+(\d{1,2})\b", re.IGNORECASE)
 

@@ -282,3 +282,59 @@ ENGLISH_ANNEX_WORDS = ("annex", "attachment", "appendix")
 ENGLISH_ANAPHORA = _re.compile(r"^(and|what about|how about|what if|then|so)\b|\b(that|this|those|these)\b",
                                _re.IGNORECASE)
 ENGLISH_ANAPHORA_WORDS = 10  # a follow-up is short: at most this many words
+# The Chinese words of policy texts an English question's content words stand for (maternity leave → 产假):
+# they let an English question use the keyword rankings and the wording features, which otherwise see
+# no shared character. A general glossary of the field (labour, residence and household registration,
+# traffic, social insurance, industry and investment, administration), not of any one document.
+# Longer phrases are listed first and claim their words.
+ENGLISH_CONTENT_WORDS = {
+    # labour and employment
+    r"maternity leave": "产假", r"maternity|childbirth|give birth|giving birth|pregnan\w*": "生育 怀孕",
+    r"annual leave|paid leave": "带薪年休假", r"public holidays?|statutory holidays?|national holidays?": "法定休假日",
+    r"rest days?|weekends?": "休息日", r"overtime": "延长工作时间 加班", r"working hours?|work hours?": "工作时间",
+    r"minimum wage": "最低工资", r"wages?|salar(y|ies)|pay\b": "工资", r"labou?r contracts?|employment contracts?": "劳动合同",
+    r"probation(ary)?( period)?": "试用期", r"resign\w*|quit\w*": "解除劳动合同 提前 通知",
+    r"dismiss\w*|fir(e|ed|ing)\b|lay(s|ing)? off|layoffs?": "解除劳动合同", r"labou?r disputes?": "劳动争议",
+    r"arbitration": "仲裁", r"(arbitral )?awards?": "裁决", r"lawsuits?|sue\b|court": "人民法院 诉讼",
+    r"female (workers?|employees?|staff)|women workers?": "女职工", r"employers?": "用人单位", r"employees?|workers?|staff": "劳动者 职工",
+    r"minors?|juveniles?|under 18|under sixteen|under 16": "未成年", r"child labou?r": "童工", r"trade unions?|unions?": "工会",
+    r"training": "培训", r"occupational safety|work safety": "劳动安全", r"vocational": "职业",
+    # residence and household registration
+    r"residence permits?": "居住证", r"hukou|household registration|household register|registered residence": "户口 户籍",
+    r"points?(-based)?( system)?": "积分", r"settle(ment)?|move (my |their |his |her )?hukou": "落户 迁入",
+    r"spouses?": "配偶", r"parents": "父母", r"children|kids?": "子女", r"id cards?|identity cards?": "居民身份证",
+    r"police stations?": "派出所", r"public security": "公安机关", r"social insurance|social security": "社会保险",
+    r"renew\w*|endorse\w*": "签注", r"replace\w*|reissu\w*|lost\b": "补领 丢失",
+    # traffic and e-bikes
+    r"e-?bikes?|electric (bikes?|bicycles?)": "电动自行车", r"bicycles?|bikes?": "自行车 非机动车",
+    r"non-motori[sz]ed vehicles?": "非机动车", r"licen[cs]e plates?|number plates?|plates?": "号牌",
+    r"helmets?": "头盔", r"batter(y|ies)": "电池", r"charg(e|es|ing)\b": "充电", r"chargers?": "充电器",
+    r"park(s|ed|ing)? (an? |the |my )?(e-?bike|bike|bicycle|vehicle)s?|parking": "停放",
+    r"speed( limit)?": "速度", r"passengers?|carry(ing)? (a |my )?(child|kid|passenger)": "载人",
+    r"bike-?sharing|shared bikes?|rental bikes?": "互联网租赁自行车", r"delivery|couriers?|takeaway": "外卖 快递",
+    r"traffic police": "公安机关交通管理部门", r"(sell|sold|sale|sales)\b": "销售", r"modif(y|ied|ication)": "改装",
+    # social and medical insurance
+    r"medical insurance|health insurance": "医疗保险 医保", r"medical security|healthcare security": "医疗保障",
+    r"insurance fund|(medical|insurance) funds?": "基金", r"contribut\w*|premiums?": "缴费 缴纳",
+    r"reimburs\w*": "支付 报销", r"medical assistance": "医疗救助", r"hospitals?": "医疗机构", r"pharmac(y|ies)": "药店",
+    r"fraud\w*|defraud\w*|cheat\w*": "骗取 欺诈", r"insured|enrol+\w*": "参保",
+    # industry, investment and science
+    r"medical devices?": "医疗器械", r"clinical trials?": "临床试验", r"approv\w*|review time|registration review": "审评 审批",
+    r"experts?": "专家", r"review(s|ing|ers?)?|evaluat\w*": "评审", r"conflicts? of interest|recus\w*|avoid\w*": "回避",
+    r"industrial parks?|parks?\b": "园区", r"clusters?": "集群", r"industr(y|ies)": "产业", r"manufactur\w*": "制造业",
+    r"investment promotion|attract\w* investment": "招商引资", r"invest\w*": "投资", r"projects?": "项目",
+    r"enterprises?|compan(y|ies)|firms?|businesses": "企业", r"headquarters": "总部", r"subsidi(es|y)|grants?": "补助 补贴",
+    r"rewards?|bonus(es)?": "奖励", r"funds?|funding": "资金", r"land": "用地", r"talents?": "人才",
+    r"patents?": "专利", r"innovation": "创新", r"output( value)?": "产值", r"targets?|goals?": "目标",
+    r"relocat\w*|transfer\w*": "转移 承接", r"new materials?": "新材料", r"lithium": "锂电", r"natural gas": "天然气",
+    r"chemicals?": "化工", r"textiles?|garments?": "纺织 服装", r"food processing": "食品 加工",
+    # administration
+    r"fin(e|es|ed)\b|penalt(y|ies)|punish\w*": "罚款 处罚", r"confiscat\w*": "没收", r"warnings?": "警告",
+    r"detention": "拘留", r"criminal": "刑事责任", r"register\w*|registration": "登记", r"licen[cs]es?": "许可",
+    r"appl(y|ies|ying|ied|ication|ications)\b": "申请", r"free of charge|for free|no fees?": "免收 不得收取",
+    r"fees?|costs?\b": "费用 收费 工本费", r"for the first time|first-time": "首次", r"materials|documents required|paperwork": "材料",
+    r"deadlines?|time limits?|within how many days": "期限", r"working days": "工作日",
+    r"leading (unit|department|agency)|lead (unit|department|agency)|in charge|responsible": "牵头 负责",
+    r"supervis\w*|oversight": "监督 管理", r"inspect\w*": "检查", r"complain\w*|report(ing)? (a |to )": "投诉 举报",
+    r"flag": "国旗", r"half-?mast": "下半旗", r"national anthem": "国歌", r"insult\w*|desecrat\w*": "侮辱",
+}

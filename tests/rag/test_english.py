@@ -1,10 +1,12 @@
 """English questions over Chinese documents: question words read as the Chinese ones the kinds know,
 clause references written the documents' way, follow-ups, and answers over the real corpus."""
 
+import re
+
 import pytest
 
 from rag import lexicon
-from rag.english import chinese_references, english_cues, leans_back, without_english
+from rag.english import chinese_references, chinese_terms, english_cues, leans_back, without_english
 from rag.kinds import classify
 from rag.question import analyse
 from rag.refusal import asked_units
@@ -139,3 +141,29 @@ def test_a_basis_written_as_carrying_out_a_named_document_is_found(assistant):
     # 为贯彻落实…等10部门《X》（文号）精神: the basis is named after 贯彻落实, not only after 根据/依据
     answer, _ = assistant.ask("川办发〔2022〕67号的制定依据是什么？")
     assert answer.kind == "docfact" and "关于促进制造业有序转移的指导意见" in answer.text and "工信部联政法" in answer.text
+
+
+@pytest.mark.parametrize(("question", "terms"), [
+    ("What is the minimum maternity leave for a female employee?", {"产假", "女职工"}),  # phrases claim their words
+    ("What's the fine for parking an e-bike on the pavement?", {"罚款", "停放", "电动自行车"}),
+    ("Is there a fee for a residence permit for the first time?", {"居住证", "首次", "工本费"}),
+    ("Which industrial parks host the new materials projects?", {"园区", "新材料", "项目"}),
+])
+def test_english_content_words_become_the_documents_words(question, terms):
+    assert terms <= set(chinese_terms(question).split())
+    assert "生育" not in chinese_terms("How long is maternity leave?")  # claimed by maternity leave
+
+
+def test_every_glossary_entry_is_a_pattern_giving_chinese_words():
+    for pattern, words in lexicon.ENGLISH_CONTENT_WORDS.items():
+        compiled = re.compile(pattern, re.IGNORECASE)
+        assert not compiled.fullmatch(""), pattern
+        assert all(re.fullmatch(r"[\u4e00-\u9fff]+", word) for word in words.split()), (pattern, words)
+
+
+def test_an_english_question_searches_the_keywords_its_words_stand_for(assistant):
+    from rag.retrieval import HybridRetriever
+
+    words_only = HybridRetriever(assistant.index, assistant.embedder, use_dense=False, use_bigrams=False)
+    found = words_only.search("Who leads investment promotion?", k=3)
+    assert found and all("招商引资" in e.clause.text + e.clause.heading for e in found)
