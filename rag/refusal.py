@@ -58,7 +58,8 @@ def support(features: tuple[float, ...], model: dict | None = None) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-SURE_SCORE, SURE_MARGIN = 0.4, 0.15  # kind scores (rag.kinds.classify) that make the typed rule safe
+SURE_SCORE, SURE_MARGIN = 0.4, 0.15
+MEASURE_DEPTH = 10  # candidate sentences searched for a quantity in the unit a question names  # kind scores (rag.kinds.classify) that make the typed rule safe
 
 
 def _sure_of(question, name: str) -> bool:
@@ -70,7 +71,7 @@ def _sure_of(question, name: str) -> bool:
 
 
 # 多少辆 names its unit; 多少亿元以上产业项目 asks how many projects of that size, not how much money.
-_ASKED_UNIT = re.compile(r"(?:多少|几)(" + "|".join(sorted(map(re.escape, lx.MEASURE_UNITS), key=len, reverse=True))
+_ASKED_UNIT = re.compile(r"(?:多少|几)[十百千万亿]*(" + "|".join(sorted(map(re.escape, lx.MEASURE_UNITS), key=len, reverse=True))
                          + r")(?!以上|以下|级)")
 _SHARE = frozenset({"%", "％", "‰", "个百分点", None})  # None: 三分之二 — a share has no unit
 # a fine or a refund is often a multiple of another sum (处骗取金额二倍以上五倍以下的罚款)
@@ -101,6 +102,13 @@ def _time_unit(unit: str | None) -> str:
 def asked_time_units(text: str) -> frozenset[str]:
     """多少天内 asks for days (15日内, not 1个月内); 几个工作日 for working days."""
     return frozenset(_time_unit(unit) for unit in _ASKED_TIME.findall(text))
+
+
+def named_measure(text: str) -> frozenset[str]:
+    """The units of measure a question names outright (满多少岁, 多少万平方米, 多少吨), not money's or a
+    counter's: whatever kind it is read as, its answer states a quantity in one of them."""
+    named = set(_ASKED_UNIT.findall(text)) - set(lx.CURRENCY_UNITS) - set(lx.COUNTERS) - _SHARE - _MULTIPLE - {"分"}
+    return frozenset(named | ({"岁"} if "周岁" in named else set()) | ({"周岁"} if "岁" in named else set()))
 
 
 def _in_units(candidate: Candidate, units: frozenset) -> bool:
@@ -138,6 +146,8 @@ def _about_another_member(sentence: str, asked: dict[str, set]) -> bool:
 def decide(question, kind, ranked: list[Candidate]) -> Decision:
     if not ranked:
         return Decision(True, 0.0, "已收录文件中未找到相关条款")
+    if (measure := named_measure(question.asked)) and not any(_in_units(c, measure) for c in ranked[:MEASURE_DEPTH]):
+        return Decision(True, 0.0, "已收录文件中未找到所问的具体数额", ranked[0])
     if kind.name in TYPED_KINDS and _sure_of(question, kind.name):
         # A when / how long / how much question needs a date, a duration or an amount in the answer: the
         # best sentence that holds one answers it; a sentence without one does not, however close its wording.

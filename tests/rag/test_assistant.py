@@ -228,3 +228,11 @@ def test_a_telephone_number_or_a_persons_name_the_text_never_gives_is_refused(as
     assert not given.refused and "毛凡晓" in given.text and "0818—3090933" in given.text
     leader, _ = _ask(assistant, "制造业高质量发展领导小组的组长是哪位市领导？")
     assert leader.refused
+
+
+def test_a_unit_of_measure_the_question_names_must_be_in_the_answer(assistant):
+    # 多少万平方米 asks an area: the clauses on 园区 give money and counts, never square metres
+    area, _ = _ask(assistant, "达州承接转移方案里，园区标准化厂房要建多少万平方米？")
+    assert area.refused and "数额" in area.text
+    tonnes, _ = _ask(assistant, "十四五规划要淘汰钢铁落后产能多少万吨？")  # the text gives 130万吨
+    assert not tonnes.refused and "130万吨" in tonnes.text

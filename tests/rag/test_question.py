@@ -173,6 +173,14 @@ def test_an_amount_question_that_names_no_unit_takes_any():
     assert asked_units("每年要引进多少亿元以上产业项目？") is None  # a size of project, not an amount of money
 
 
+def test_a_unit_of_measure_named_outright_is_asked_whatever_the_kind():
+    from rag.refusal import named_measure
+
+    assert named_measure("随迁父母有没有年龄要求，要满多少岁？") == {"岁", "周岁"}
+    assert named_measure("标准化厂房要建成多少万平方米？") == {"平方米"}
+    assert not named_measure("补贴多少万元？") and not named_measure("每季度至少几次？")  # money, a counter: kinds decide
+
+
 @pytest.mark.parametrize("question, units", [
     ("派出所多少天内发证？", {"日"}), ("几日内答复？", {"日"}), ("要等几个月？", {"月"}),
     ("几个工作日办结？", {"工作日"}), ("公示几个星期？", {"周"}), ("多久能办好？", set()),
