@@ -85,11 +85,14 @@ class Question:
 
 def _levels(text: str, documents: list[Document]) -> frozenset[str]:
     levels = {level for level, words in LEVEL_WORDS.items() if re.search(words, text)}
-    for document in documents:
-        for name in (document.issuer, document.title):
-            found = place_prefix(name)
-            if found and re.search(rf"(?<![—\-－、]){found[0]}(?![—\-－])", text):
-                levels.add(found[2])
+    places = {found for document in documents for name in (document.issuer, document.title) if (found := place_prefix(name))}
+    for place in places:
+        for match in re.finditer(rf"(?<![—\-－]){place[0]}(?![—\-－])", text):
+            # a place listed after another (川东（达州、南充）) is part of a name; after a clause
+            # (省里叫啥、达州叫啥) it is a level of its own
+            before = text[:match.start()]
+            if not (before.endswith("、") and any(before[:-1].endswith(other[0]) for other in places)):
+                levels.add(place[2])
     return frozenset(levels)
 
 

@@ -120,6 +120,9 @@ def test_levels_years_ordinals_and_anaphora():
     assert question.levels == {"province", "city"} and question.years == ("2025",)
     assert question.ordinals == ("第二阶段",) and not question.anaphoric
     assert analyse("那它的牵头部门呢？", DOCUMENTS, classify).anaphoric
+    # a place after 、 closing a clause is a level of its own; after another place it is part of a name
+    assert analyse("重点企业服务机制，省里叫啥、达州叫啥？", DOCUMENTS, classify).levels == {"province", "city"}
+    assert analyse("川东（四川、达州）那个集群谁牵头？", DOCUMENTS, classify).levels == {"province"}
 
 
 def test_a_colloquial_word_brings_its_formal_words_wording():
