@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from contextlib import contextmanager
+from itertools import zip_longest
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -228,6 +229,14 @@ class Assistant:
         elif question.place_doc_ids:  # Dazhou's plan: searched among the documents issued for Dazhou
             scope = _within(scope, question.place_doc_ids)
         evidence = self.search(question.text, scope)
+        if _elliptical(question) and not follow_up and conversation.doc_ids:
+            # 到期以后还想接着骑怎么办？ says of what only through the chat: the chat's document (its last
+            # clause first) is read beside the library, one clause of each in turn; the ranker still
+            # prefers the library's clause when the question is about something else
+            local = self.search(question.text, _within(scope, conversation.doc_ids))
+            if conversation.clause and (previous := self._evidence_for(*conversation.clause)):
+                local = [replace(previous, dense=max((e.dense for e in local), default=0.0))] + local
+            evidence = _interleaved(local, evidence)
         if not question.documents and len(question.levels) == 1:
             # 省级层面…谁牵头: a question that names one level of government asks that level's documents
             # first; a city plan that mentions 省级层面 in passing comes after them
@@ -308,6 +317,24 @@ class Assistant:
         from ingest.chunking import is_parent_path
 
         return "".join(c.heading for c in self.clauses(doc_id) if is_parent_path(c.path, path))
+
+
+ELLIPTICAL = 20  # characters: a question this short that names nothing may lean on the chat (到期以后还想骑怎么办？)
+
+
+def _elliptical(question: Question) -> bool:
+    return len(question.text) <= ELLIPTICAL and not (question.documents or question.levels or question.place_doc_ids
+                                                     or question.english)
+
+
+def _interleaved(first: list[Evidence], second: list[Evidence]) -> list[Evidence]:
+    seen, merged = set(), []
+    for pair in zip_longest(first, second):
+        for item in pair:
+            if item is not None and (key := (item.document.doc_id, item.clause.path)) not in seen:
+                seen.add(key)
+                merged.append(item)
+    return merged
 
 
 def _asks_its_own(question: Question) -> bool:

@@ -236,3 +236,12 @@ def test_a_unit_of_measure_the_question_names_must_be_in_the_answer(assistant):
     assert area.refused and "数额" in area.text
     tonnes, _ = _ask(assistant, "十四五规划要淘汰钢铁落后产能多少万吨？")  # the text gives 130万吨
     assert not tonnes.refused and "130万吨" in tonnes.text
+
+
+def test_a_short_question_naming_nothing_reads_the_chats_document_beside_the_library(assistant):
+    _, chat = _ask(assistant, "百日攻坚第三季考评成效突出的县有什么奖励？")
+    assert chat.clause and chat.clause[1] == "四、（四）"
+    alone, _ = _ask(assistant, "预制菜产业有什么支持？")
+    within, _ = _ask(assistant, "预制菜产业有什么支持？", chat)
+    assert ("四、（四）" in [e.clause.path for e in within.evidence]) and "四、（四）" not in [e.clause.path for e in alone.evidence]
+    assert within.text == alone.text  # about something else: the library's clause still answers
