@@ -10,6 +10,6 @@ KIND = Kind(
     "What are the requirements to apply?", "需要什么条件？", "门槛是什么？", "怎样才算符合？",
     "是指哪些设备？", "在什么情形下会被取消？", "申领条件是什么？",
 ),
-    cues=r"是指|指什么|什么是|定义|条件|情形|情况下|资格|门槛|怎么界定|\bmean\b|\brequirements?\b|\bconditions?\b",
+    cues=r"是指|指什么|指的是|指多大|什么是|定义|条件|情形|情况下|资格|门槛|怎么界定|\bmean\b|\brequirements?\b|\bconditions?\b",
     answer_types=("definition", "condition"),
 )

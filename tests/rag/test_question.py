@@ -31,6 +31,8 @@ DOCUMENTS = [
     ("How often is the meeting held?", "frequency"), ("未成年工是多大年纪的人？", "amount"),
     ("补贴什么节点拨付？", "when"), ("生育保险费按工资总额的百分之几缴纳？", "amount"), ("积分在什么时间节点确认？", "when"),
     ("号牌能用多少年？", "duration"), ("领导小组组长是哪位领导？", "person"),
+    ("新增企业按哪段时间统计？", "when"), ("“重点项目”指的是什么？", "definition"),
+    ("这里说的“青年人才”指多大年龄的人？", "definition"),
 ])
 def test_every_kind_is_scored_and_the_best_wins(question, kind):
     scores = classify(question)
