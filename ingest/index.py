@@ -102,6 +102,7 @@ class PolicyIndex:
         self.lock = WriterLock(settings.data_dir)
         self.search = KeywordSearch(self.catalog)
         self._snapshot = _EMPTY
+        self._library_vectors: tuple[tuple, tuple[list[tuple], np.ndarray]] | None = None
         self._swap = threading.Lock()
         self._store_generation = self.catalog.state().generation  # what the vector store client has seen
         if not create:
@@ -337,12 +338,32 @@ class PolicyIndex:
     def keywords(self) -> KeywordSearch:
         return self.search
 
+    def _all_vectors(self) -> tuple[list[tuple], np.ndarray] | None:
+        """Every chunk's catalog row and vector when the library holds at most EXACT_LIMIT chunks,
+        fetched once per catalog generation (an immutable pair, swapped whole)."""
+        state = self.catalog.state()
+        if state.chunk_count > EXACT_LIMIT:
+            return None
+        key = (state.generation, state.digest)
+        if self._library_vectors is None or self._library_vectors[0] != key:
+            rows = self.search.admitted(ChunkFilter(), EXACT_LIMIT) or []
+            vectors = self.store.embeddings([row[0] for row in rows]) if rows else {}
+            present = [row for row in rows if row[0] in vectors]
+            matrix = np.stack([vectors[row[0]] for row in present]) if present else np.zeros((0, 1), np.float32)
+            self._library_vectors = (key, (present, matrix))
+        return self._library_vectors[1]
+
     def nearest(self, vector: np.ndarray, k: int, scope: ChunkFilter = ChunkFilter()) -> list[VectorHit]:
         """The k nearest chunks the filter admits, without asking chroma to evaluate a `where` over
         the collection (~0.2–0.4 s at 10⁵ chunks): a narrow filter (some documents or clauses) is
         scored exactly over its chunks' vectors, fetched by id; a broad one (a level, a status) is
         applied to an over-fetched unfiltered list. Chroma's `where` remains the fallback."""
         if scope.unrestricted:
+            # A small library is scored exactly, from its vectors kept per generation: chroma's HNSW
+            # graph, rebuilt in parallel when a process opens it, answered differently from one
+            # process to the next (a chunk at cosine 0.85, 7th best, missing from the 40 best).
+            if (library := self._all_vectors()) is not None:
+                return _exactly(*library, vector, k)
             return self.search.place(self.store.query(vector, k))
         admitted = self.search.admitted(scope, EXACT_LIMIT)
         if admitted is not None:
@@ -350,10 +371,7 @@ class PolicyIndex:
             present = [row for row in admitted if row[0] in vectors]
             if not present:
                 return []
-            matrix = np.stack([vectors[row[0]] for row in present])
-            scores = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector) + 1e-12)
-            order = np.argsort(-scores, kind="stable")[:k]
-            return [VectorHit(present[i][0], float(scores[i]), *present[i][1:]) for i in order]
+            return _exactly(present, np.stack([vectors[row[0]] for row in present]), vector, k)
         share = self.search.share(scope)
         if share >= BROAD_FILTER:
             fetch = min(int(2 * k / share) + 1, max(self.catalog.state().chunk_count, k))
@@ -361,6 +379,15 @@ class PolicyIndex:
             if len(hits) >= k:
                 return hits[:k]
         return self.search.place(self.store.query(vector, k, scope.chroma_where()))
+
+
+def _exactly(rows: list[tuple], matrix: np.ndarray, vector: np.ndarray, k: int) -> list[VectorHit]:
+    """The k rows whose vectors are nearest the query (cosine), ties in the rows' order."""
+    if not rows:
+        return []
+    scores = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector) + 1e-12)
+    order = np.argsort(-scores, kind="stable")[:k]
+    return [VectorHit(rows[i][0], float(scores[i]), *rows[i][1:]) for i in order]
 
 
 def _vector_metadata(chunk: Chunk, root: str) -> dict:

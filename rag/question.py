@@ -38,7 +38,7 @@ def bigrams(text: str) -> frozenset[str]:
 def content_grams(text: str) -> frozenset[str]:
     """Character bigrams of the question with question words blanked out (什么时候, 哪些, 吗 …)."""
     blanked = text
-    for word in sorted(QUESTION_WORDS, key=len, reverse=True):
+    for word in sorted(QUESTION_WORDS, key=lambda w: (-len(w), w)):  # a set: ties in a fixed order, or the hash seed decides
         if len(word) >= 2:
             blanked = blanked.replace(word, "|")
     return frozenset(g for part in blanked.split("|") for g in bigrams(part))
