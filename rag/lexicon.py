@@ -179,6 +179,7 @@ COLLOQUIAL_TO_FORMAL = {
     "起实施": "起施行", "生效": "施行", "补办": "补领", "丢了": "丢失",  # a law or regulation 自…起施行
     "生孩子": "生育", "生小孩": "生育", "生娃": "生育", "坐月子": "产假",
     "带孩子": "载人", "带人": "载人", "拎": "携带", "带回家": "携带", "家里": "居住",
+    "去世": "逝世", "过世": "逝世", "降半旗": "下半旗", "半杆": "下半旗", "致哀": "志哀",
 }
 # Words that ask for a value (not for a clause's text, as 是什么 / 讲了啥 do): a question holding one
 # beside a citation it cannot find (规划专栏7里2025年要建几个平台？) is asked, not looked up.

@@ -29,6 +29,6 @@ def test_colloquial_words_add_their_formal_word_to_the_keyword_search():
     assert set(formal_words("工人每天上班几个小时？").split()[1:]) == {"劳动者", "每日", "工作"}
     assert formal_words("每日工作时间") == "每日工作时间"  # already formal: unchanged
     assert set(formal_words("电动车电池能拎回家里充吗？").split()[1:]) == {"电动自行车", "携带", "居住"}
-    assert "生育" in formal_words("职工生孩子有什么保障？")
+    assert "生育" in formal_words("职工生孩子有什么保障？") and "逝世" in formal_words("哪些人去世要降半旗？")
     assert all(said != formal for said, formal in COLLOQUIAL_TO_FORMAL.items())
 
