@@ -23,18 +23,21 @@ def _patterns() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in lx.ENGLISH_QUESTION_WORDS.items())
 
 
+def _claimed(text: str, patterns: tuple[tuple[re.Pattern, str], ...]) -> list[tuple[int, str]]:
+    """(position, words) of each pattern's matches; a pattern earlier in the list claims its words
+    first, and claimed words are not read again by a later one (kept in place, blanked)."""
+    found: list[tuple[int, str]] = []
+    for pattern, words in patterns:
+        found += [(match.start(), words) for match in pattern.finditer(text)]
+        text = pattern.sub(lambda m: "\0" * len(m.group(0)), text)
+    return found
+
+
 def english_cues(text: str) -> str:
     """The Chinese question words an English question's words map to, in the order it asks them
-    ('' when none does). A phrase earlier in the list claims its words first: in "how many days",
-    the duration's words are not read again as a count."""
-    found: list[tuple[int, str]] = []
-    remaining = text
-    for pattern, words in _patterns():
-        for match in pattern.finditer(remaining):
-            found.append((match.start(), words))
-        remaining = pattern.sub(lambda m: "\0" * len(m.group(0)), remaining)  # claimed: kept in place, not re-read
+    ('' when none does). In "how many days", the duration's words are not read again as a count."""
     # A question particle closes the question, as in Chinese: Would it count as …? → 是指什么条件可以吗
-    ordered = sorted(found, key=lambda item: (item[1].endswith("吗"), item[0]))
+    ordered = sorted(_claimed(text, _patterns()), key=lambda item: (item[1].endswith("吗"), item[0]))
     return "".join(dict.fromkeys(words for _, words in ordered))
 
 
@@ -45,14 +48,10 @@ def _content_patterns() -> tuple[tuple[re.Pattern, str], ...]:
 
 def chinese_terms(text: str) -> str:
     """The Chinese words of policy texts an English question's content words stand for, space-separated
-    ('' when none does): "maternity leave for a female employee" → 产假 女职工. A phrase earlier in the
-    glossary claims its words first (maternity leave is not read again as maternity)."""
-    found: list[tuple[int, str]] = []
-    remaining = text
-    for pattern, words in _content_patterns():
-        found += [(match.start(), words) for match in pattern.finditer(remaining)]
-        remaining = pattern.sub(lambda m: "\0" * len(m.group(0)), remaining)
-    return " ".join(dict.fromkeys(word for _, words in sorted(found) for word in words.split()))
+    ('' when none does): "maternity leave for a female employee" → 产假 女职工 (maternity leave is not
+    read again as maternity)."""
+    found = sorted(_claimed(text, _content_patterns()))
+    return " ".join(dict.fromkeys(word for _, words in found for word in words.split()))
 
 
 _CLAUSE_REF = re.compile(r"\b(" + "|".join(lx.ENGLISH_CLAUSE_UNITS) + r")\s+(\d{1,3})\b", re.IGNORECASE)

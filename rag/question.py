@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ingest.metadata import canonical_doc_number, place_prefix
 from ingest.models import Document
 from ingest.normalize import normalize_for_matching, repair_chars
-from rag.english import chinese_references, chinese_terms, english_cues, leans_back, without_english
+from rag.english import chinese_references, english_cues, leans_back, without_english
 from rag.lexicon import ANAPHORA, COLLOQUIAL_TO_FORMAL, LEVEL_WORDS, ORDINAL_COUNTERS, QUESTION_WORDS
 from rag.lookup import NUMBER_REF, split_citation
 from rag.naming import named_groups
@@ -105,11 +105,6 @@ def _beyond_titles(grams: frozenset[str], named: list[Document], english: bool =
                              | bigrams(document.status_word or ""))
     # A Chinese question that is only a name asks about that document; an English one's wording is English.
     return rest if rest or english else grams
-
-
-def _glossary_grams(text: str, english: bool) -> frozenset[str]:
-    """An English question's wording as the Chinese words its content words stand for (rag.english)."""
-    return content_grams(chinese_terms(text)) if english else frozenset()
 
 
 _PART_END = re.compile(r"(?<=[？?])")

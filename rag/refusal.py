@@ -58,8 +58,8 @@ def support(features: tuple[float, ...], model: dict | None = None) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-SURE_SCORE, SURE_MARGIN = 0.4, 0.15
-MEASURE_DEPTH = 10  # candidate sentences searched for a quantity in the unit a question names  # kind scores (rag.kinds.classify) that make the typed rule safe
+SURE_SCORE, SURE_MARGIN = 0.4, 0.15  # kind scores (rag.kinds.classify) that make the typed rule safe
+MEASURE_DEPTH = 10  # candidate sentences searched for a quantity in the unit a question names
 
 
 def _sure_of(question, name: str) -> bool:
